@@ -1,0 +1,87 @@
+/**
+ * Exemptions: per object by annotation, per config by pattern. An exemption never hides a
+ * finding: the finding is kept and marked, so the report is an audit trail.
+ */
+import type { ConfigExemption, PalisadeConfig } from "./config";
+import { isValidDate } from "./config";
+import type { Exemption, KubeObject, ResourceRef } from "./types";
+
+export const EXEMPT_ANNOTATION = "palisade.dev/exempt";
+export const EXEMPT_REASON_ANNOTATION = "palisade.dev/exempt-reason";
+export const EXEMPT_UNTIL_ANNOTATION = "palisade.dev/exempt-until";
+
+export interface AnnotationExemptions {
+  /** Control ids the object is validly exempted from. */
+  readonly controls: ReadonlySet<string>;
+  readonly exemption?: Exemption;
+  /** Problems with the annotations themselves: a missing reason, a bad or lapsed date. */
+  readonly problems: readonly string[];
+  /** Every id listed, valid or not (to warn about unknown ids). */
+  readonly listed: readonly string[];
+}
+
+const NONE: AnnotationExemptions = { controls: new Set(), problems: [], listed: [] };
+
+/** Today as YYYY-MM-DD in UTC. */
+export function today(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+export function annotationExemptions(object: KubeObject, now: Date): AnnotationExemptions {
+  const annotations = object.metadata?.annotations;
+  if (annotations === undefined || annotations === null || typeof annotations !== "object") return NONE;
+  const list = annotations[EXEMPT_ANNOTATION];
+  if (typeof list !== "string") return NONE;
+  const listed = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  const reason = annotations[EXEMPT_REASON_ANNOTATION];
+  const until = annotations[EXEMPT_UNTIL_ANNOTATION];
+  const problems: string[] = [];
+  if (typeof reason !== "string" || reason.trim() === "") {
+    problems.push(`${EXEMPT_ANNOTATION} is ignored: ${EXEMPT_REASON_ANNOTATION} is required`);
+  }
+  if (until !== undefined) {
+    if (typeof until !== "string" || !isValidDate(until))
+      problems.push(`${EXEMPT_ANNOTATION} is ignored: ${EXEMPT_UNTIL_ANNOTATION} must be a date YYYY-MM-DD`);
+    else if (until < today(now)) problems.push(`${EXEMPT_ANNOTATION} lapsed on ${until}`);
+  }
+  if (problems.length > 0) return { controls: new Set(), problems, listed };
+  const exemption: Exemption = { source: "annotation", reason: (reason as string).trim() };
+  if (typeof until === "string") (exemption as { until?: string }).until = until;
+  return { controls: new Set(listed), exemption, problems, listed };
+}
+
+/** Glob with `*` and `?`, anchored. */
+export function globMatch(pattern: string, text: string): boolean {
+  let re = "^";
+  for (const ch of pattern) re += ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`${re}$`).test(text);
+}
+
+function matchesAny(patterns: readonly string[] | undefined, value: string | undefined): boolean {
+  if (patterns === undefined) return true;
+  return value !== undefined && patterns.some((p) => globMatch(p, value));
+}
+
+/** The first config exemption covering this control on this resource that has not lapsed. */
+export function configExemption(
+  config: PalisadeConfig,
+  controlId: string,
+  resource: ResourceRef,
+  namespace: string | undefined,
+  now: Date,
+): Exemption | undefined {
+  for (const e of config.exemptions ?? ([] as ConfigExemption[])) {
+    if (!e.controls.includes("*") && !e.controls.includes(controlId)) continue;
+    if (!matchesAny(e.namespaces, namespace)) continue;
+    if (!matchesAny(e.names, resource.name)) continue;
+    if (e.kinds !== undefined && !e.kinds.includes(resource.kind)) continue;
+    if (e.until !== undefined && e.until < today(now)) continue;
+    return e.until !== undefined
+      ? { source: "config", reason: e.reason, until: e.until }
+      : { source: "config", reason: e.reason };
+  }
+  return undefined;
+}

@@ -1,0 +1,108 @@
+/**
+ * The built-in Kubernetes kinds Palisade recognises, with their API group and scope.
+ * Anything else is a custom resource (or a kind we do not know) and is passed over, and said so.
+ */
+import type { KubeObject, ResourceRef } from "./types";
+
+interface KindInfo {
+  readonly groups: readonly string[];
+  readonly namespaced: boolean;
+}
+
+const CORE = [""];
+const kinds: Record<string, KindInfo> = {
+  // core/v1
+  Pod: { groups: CORE, namespaced: true },
+  PodTemplate: { groups: CORE, namespaced: true },
+  ReplicationController: { groups: CORE, namespaced: true },
+  Service: { groups: CORE, namespaced: true },
+  ServiceAccount: { groups: CORE, namespaced: true },
+  Secret: { groups: CORE, namespaced: true },
+  ConfigMap: { groups: CORE, namespaced: true },
+  Endpoints: { groups: CORE, namespaced: true },
+  Event: { groups: CORE, namespaced: true },
+  LimitRange: { groups: CORE, namespaced: true },
+  ResourceQuota: { groups: CORE, namespaced: true },
+  PersistentVolumeClaim: { groups: CORE, namespaced: true },
+  Namespace: { groups: CORE, namespaced: false },
+  Node: { groups: CORE, namespaced: false },
+  PersistentVolume: { groups: CORE, namespaced: false },
+  // apps, batch
+  Deployment: { groups: ["apps", "extensions"], namespaced: true },
+  ReplicaSet: { groups: ["apps", "extensions"], namespaced: true },
+  StatefulSet: { groups: ["apps"], namespaced: true },
+  DaemonSet: { groups: ["apps", "extensions"], namespaced: true },
+  ControllerRevision: { groups: ["apps"], namespaced: true },
+  Job: { groups: ["batch"], namespaced: true },
+  CronJob: { groups: ["batch"], namespaced: true },
+  // networking
+  NetworkPolicy: { groups: ["networking.k8s.io", "extensions"], namespaced: true },
+  Ingress: { groups: ["networking.k8s.io", "extensions"], namespaced: true },
+  IngressClass: { groups: ["networking.k8s.io"], namespaced: false },
+  EndpointSlice: { groups: ["discovery.k8s.io"], namespaced: true },
+  // rbac
+  Role: { groups: ["rbac.authorization.k8s.io"], namespaced: true },
+  RoleBinding: { groups: ["rbac.authorization.k8s.io"], namespaced: true },
+  ClusterRole: { groups: ["rbac.authorization.k8s.io"], namespaced: false },
+  ClusterRoleBinding: { groups: ["rbac.authorization.k8s.io"], namespaced: false },
+  // policy, scheduling, autoscaling, storage, node, coordination
+  PodDisruptionBudget: { groups: ["policy"], namespaced: true },
+  PriorityClass: { groups: ["scheduling.k8s.io"], namespaced: false },
+  HorizontalPodAutoscaler: { groups: ["autoscaling"], namespaced: true },
+  StorageClass: { groups: ["storage.k8s.io"], namespaced: false },
+  CSIDriver: { groups: ["storage.k8s.io"], namespaced: false },
+  VolumeAttachment: { groups: ["storage.k8s.io"], namespaced: false },
+  RuntimeClass: { groups: ["node.k8s.io"], namespaced: false },
+  Lease: { groups: ["coordination.k8s.io"], namespaced: true },
+  // admission, apiextensions, certificates
+  ValidatingWebhookConfiguration: { groups: ["admissionregistration.k8s.io"], namespaced: false },
+  MutatingWebhookConfiguration: { groups: ["admissionregistration.k8s.io"], namespaced: false },
+  ValidatingAdmissionPolicy: { groups: ["admissionregistration.k8s.io"], namespaced: false },
+  ValidatingAdmissionPolicyBinding: { groups: ["admissionregistration.k8s.io"], namespaced: false },
+  MutatingAdmissionPolicy: { groups: ["admissionregistration.k8s.io"], namespaced: false },
+  MutatingAdmissionPolicyBinding: { groups: ["admissionregistration.k8s.io"], namespaced: false },
+  CustomResourceDefinition: { groups: ["apiextensions.k8s.io"], namespaced: false },
+  APIService: { groups: ["apiregistration.k8s.io"], namespaced: false },
+  CertificateSigningRequest: { groups: ["certificates.k8s.io"], namespaced: false },
+};
+
+/** The API group of an apiVersion: "" for "v1", "apps" for "apps/v1". */
+export function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+export function kindInfo(object: KubeObject): KindInfo | undefined {
+  if (typeof object.kind !== "string" || typeof object.apiVersion !== "string") return undefined;
+  const info = kinds[object.kind];
+  if (info === undefined || !Object.prototype.hasOwnProperty.call(kinds, object.kind)) return undefined;
+  return info.groups.includes(apiGroup(object.apiVersion)) ? info : undefined;
+}
+
+export function isBuiltinKind(object: KubeObject): boolean {
+  return kindInfo(object) !== undefined;
+}
+
+/** Namespaced built-in kinds; undefined for unknown kinds. */
+export function isNamespaced(object: KubeObject): boolean | undefined {
+  return kindInfo(object)?.namespaced;
+}
+
+export function resourceRef(object: KubeObject): ResourceRef {
+  const meta = object.metadata;
+  const ref: ResourceRef = {
+    apiVersion: typeof object.apiVersion === "string" ? object.apiVersion : "",
+    kind: typeof object.kind === "string" ? object.kind : "",
+  };
+  if (meta !== undefined && meta !== null && typeof meta === "object") {
+    if (typeof meta.namespace === "string") ref.namespace = meta.namespace;
+    if (typeof meta.name === "string") ref.name = meta.name;
+  }
+  return ref;
+}
+
+/** `Kind namespace/name` (or `Kind name` for cluster-scoped objects) for messages. */
+export function describe(ref: ResourceRef): string {
+  const name = ref.name ?? "(unnamed)";
+  return ref.namespace !== undefined ? `${ref.kind} ${ref.namespace}/${name}` : `${ref.kind} ${name}`;
+}
