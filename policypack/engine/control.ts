@@ -35,6 +35,11 @@ export interface ControlMeta {
   readonly overrides?: readonly string[];
   /** PSA minimum policy version (the minor of 1.N) at which the check exists. */
   readonly minPolicyVersion?: number;
+  /**
+   * Off unless the config turns it on (`controls.<id>.enabled: true`): for opinionated controls
+   * that need platform support (user namespaces, sandboxed runtimes).
+   */
+  readonly optional?: boolean;
   /** Configurable settings with their defaults. */
   readonly config?: Readonly<Record<string, ConfigProperty>>;
 }

@@ -92,7 +92,7 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
   const level: Level = options.level ?? config.level ?? "hardened";
   const now = options.now ?? new Date();
   const fallbackVersion = parsePolicyVersion(config.psaVersion ?? "latest") ?? LATEST;
-  const enabled = options.controls.filter((c) => config.controls?.[c.id]?.enabled !== false);
+  const enabled = options.controls.filter((c) => config.controls?.[c.id]?.enabled ?? c.optional !== true);
   const resourceControls = enabled.filter((c): c is ResourceControl => c.scope === "resource");
   const stackControls = enabled.filter((c): c is StackControl => c.scope === "stack" && levelIncludes(level, c.level));
   const configs = new Map(enabled.map((c) => [c.id, controlConfig(c, config)]));
