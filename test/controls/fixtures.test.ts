@@ -20,12 +20,14 @@ describe.each(catalog.map((c) => [c.id, c] as const))("%s", (id, control) => {
   const cases = fixtures.map((f) => [f.name, f] as const);
   if (cases.length === 0) return;
   it.each(cases)("%s", (_name, fixture) => {
-    const result = evaluate(fixture.objects, {
-      controls: [control],
-      config: fixture.config,
-      level: "hardened",
-      now: NOW,
-    });
+    // Optional controls are turned on for their own fixtures.
+    const config = control.optional
+      ? {
+          ...fixture.config,
+          controls: { ...fixture.config.controls, [id]: { enabled: true, ...fixture.config.controls?.[id] } },
+        }
+      : fixture.config;
+    const result = evaluate(fixture.objects, { controls: [control], config, level: "hardened", now: NOW });
     expect(result.findings.filter((f) => f.control === "invalid-input" || f.internalError === true)).toEqual([]);
     const own = result.findings.filter((f) => f.control === id && f.exempted === undefined);
     if (fixture.kind === "pass") {
