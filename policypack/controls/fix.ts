@@ -3,6 +3,7 @@
  * template path when missing) and let the control edit the copy. The input is never mutated.
  */
 import { isRecord, type Rec } from "../engine/access";
+import { copyPlain } from "../engine/copy";
 import { CONTAINER_TYPES, POD_TEMPLATE_PATHS } from "../engine/pod";
 import type { KubeObject } from "../engine/types";
 
@@ -28,7 +29,7 @@ export interface PodEdit {
 export function editPod(object: KubeObject, edit: (pod: PodEdit) => void): KubeObject {
   const templatePath = typeof object.kind === "string" ? POD_TEMPLATE_PATHS[object.kind] : undefined;
   if (templatePath === undefined) return object;
-  const copy = structuredClone(object) as Rec;
+  const copy = copyPlain(object) as Rec;
   let template: Rec = copy;
   for (const key of templatePath === "" ? [] : templatePath.split(".")) template = ensure(template, key);
   const spec = ensure(template, "spec");

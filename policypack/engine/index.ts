@@ -11,3 +11,4 @@ export * from "./pod";
 export * from "./psa-version";
 export * from "./stack";
 export { shapeErrors, type ShapeError } from "./shape";
+export * from "./copy";

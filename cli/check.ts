@@ -1,0 +1,143 @@
+/** `palisade check`: load, evaluate, print, and answer with the exit code CI expects. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { catalog } from "../policypack/controls";
+import { validateConfig, type PalisadeConfig } from "../policypack/engine/config";
+import { evaluate, INVALID_INPUT, type EvaluationResult } from "../policypack/engine/evaluate";
+import { describe as describeResource } from "../policypack/engine/kinds";
+import type { ParseError } from "../policypack/engine/parse";
+import { LEVELS, type Level } from "../policypack/engine/types";
+import { oneOf, parseArgs, UsageError } from "./args";
+import { formatSarif } from "./format-sarif";
+import { formatText } from "./format-text";
+import { formatParseError, loadManifests, DEFAULT_MAX_FILE_BYTES } from "./load";
+import { repoRoot } from "./paths";
+import { toJsonReport } from "./report";
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_INPUT = 2;
+
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readStdin?: () => Promise<string>;
+  readonly isTty: boolean;
+  readonly cwd: string;
+  readonly now?: Date;
+}
+
+export const CHECK_USAGE = `Usage: palisade check [PATH…] [options]
+
+Checks Kubernetes manifests (files, directories searched for *.yaml, *.yml, *.json, or - for
+standard input) against the Palisade catalog.
+
+Options:
+  --level baseline|restricted|hardened   profile to check (default: hardened, or the config's level)
+  --format text|json|sarif               output format (default: text)
+  --config FILE                          YAML or JSON config: psaVersion, controls, exemptions, …
+  --max-file-size BYTES                  refuse larger files (default: ${DEFAULT_MAX_FILE_BYTES})
+
+Exit status: 0 no failing finding, 1 failing findings, 2 usage or input error.
+`;
+
+export function loadConfigFile(file: string): { config: PalisadeConfig; errors: string[] } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return {
+      config: {},
+      errors: [`${file}: ${code === "ENOENT" ? "no such file" : `cannot read: ${code ?? String(err)}`}`],
+    };
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { maxAliasCount: 100 });
+  } catch (err) {
+    return {
+      config: {},
+      errors: [`${file}: invalid YAML: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`],
+    };
+  }
+  const { config, errors } = validateConfig(raw, catalog);
+  return { config, errors: errors.map((e) => `${file}: ${e}`) };
+}
+
+export async function runCheck(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, {
+    values: ["--level", "--format", "--config", "--max-file-size"],
+    switches: ["--help", "-h"],
+  });
+  if (args.switches.has("--help") || args.switches.has("-h")) {
+    io.stdout(CHECK_USAGE);
+    return EXIT_OK;
+  }
+  const format = oneOf("--format", args.values.get("--format"), ["text", "json", "sarif"] as const, "text");
+  let config: PalisadeConfig = {};
+  const configFile = args.values.get("--config");
+  if (configFile !== undefined) {
+    const loaded = loadConfigFile(configFile);
+    if (loaded.errors.length > 0) {
+      for (const e of loaded.errors) io.stderr(`palisade: config error: ${e}\n`);
+      return EXIT_INPUT;
+    }
+    config = loaded.config;
+  }
+  const level: Level = oneOf("--level", args.values.get("--level"), LEVELS, config.level ?? "hardened");
+  const maxText = args.values.get("--max-file-size");
+  const maxFileBytes = maxText === undefined ? undefined : Number(maxText);
+  if (maxFileBytes !== undefined && (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0)) {
+    throw new UsageError("--max-file-size must be a positive whole number of bytes");
+  }
+  if (args.positional.length === 0) throw new UsageError("no input: give files, directories, or - for standard input");
+
+  const loaded = await loadManifests(args.positional, { maxFileBytes, readStdin: io.readStdin });
+  const result = evaluate(loaded.objects, {
+    controls: catalog,
+    config,
+    level,
+    sourceOf: (o) => loaded.sources.get(o),
+    now: io.now,
+  });
+  // Wrong-typed fields are input errors: exit 2 naming file, object and field, never a finding.
+  const shapeErrors: ParseError[] = result.findings
+    .filter((f) => f.control === INVALID_INPUT)
+    .map((f) => ({
+      file: f.source?.file ?? "<input>",
+      line: f.source?.line ?? 0,
+      column: 0,
+      message: `${describeResource(f.resource)}: ${f.message}`,
+    }));
+  const errors = [...loaded.errors, ...shapeErrors];
+  const findings = result.findings.filter((f) => f.control !== INVALID_INPUT);
+  const failing = findings.filter((f) => f.exempted === undefined).length;
+  const shown: EvaluationResult = {
+    ...result,
+    findings,
+    summary: { ...result.summary, findings: findings.length, failing },
+  };
+
+  if (format === "json") io.stdout(`${JSON.stringify(toJsonReport(shown, errors, loaded.files), null, 2)}\n`);
+  else if (format === "sarif") io.stdout(formatSarif(shown, catalog, packageVersion(), io.cwd));
+  else io.stdout(formatText(shown, errors, loaded.files, { color: io.isTty && process.env["NO_COLOR"] === undefined }));
+  if (format !== "text") for (const e of errors) io.stderr(`palisade: ${formatParseError(e)}\n`);
+
+  if (errors.length > 0) return EXIT_INPUT;
+  return failing > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+let version: string | undefined;
+export function packageVersion(): string {
+  if (version === undefined) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version?: string };
+      version = pkg.version ?? "0.0.0";
+    } catch {
+      version = "0.0.0";
+    }
+  }
+  return version;
+}

@@ -1,0 +1,344 @@
+/**
+ * The catalog as CrossGuard policies: one policy per control (name = control id). Resource
+ * controls become ResourceValidationPolicies over the Kubernetes type tokens and their `*Patch`
+ * variants; stack controls become StackValidationPolicies. Exported for tests: constructing the
+ * PolicyPack itself starts a gRPC server, so only index.ts does that.
+ *
+ * Unknown values during preview: every read goes through @pulumi/policy's unknownCheckingProxy,
+ * which throws UnknownValueError; we let it reach the policy server, which reports "can't run
+ * during preview" as advisory. Nothing unknown ever passes silently, and nothing crashes.
+ */
+import {
+  UnknownValueError,
+  type EnforcementLevel,
+  type Policies,
+  type PolicyComplianceFramework,
+  type PolicyConfigSchema,
+  type ReportViolation,
+  type ResourceValidationArgs,
+  type ResourceValidationPolicy,
+  type StackValidationArgs,
+  type StackValidationPolicy,
+} from "@pulumi/policy";
+import { catalog as defaultCatalog } from "./controls";
+import { isRecord } from "./engine/access";
+import type { CheckContext, Control, ResourceControl, StackControl } from "./engine/control";
+import { type ConfigExemption, type PalisadeConfig } from "./engine/config";
+import { annotationExemptions, configExemption } from "./engine/exemptions";
+import { resourceRef } from "./engine/kinds";
+import { podView } from "./engine/pod";
+import { LATEST, parsePolicyVersion } from "./engine/psa-version";
+import { StackIndex } from "./engine/stack";
+import type { Exemption, JsonValue, KubeObject, Violation } from "./engine/types";
+import { defaultEnforcement } from "./enforcement";
+import { parseTypeToken, type KubeType } from "./type-tokens";
+
+export const EXEMPTIONS_POLICY = "palisade-exemptions";
+/** The key @pulumi/policy's proxy answers with the object it wraps. */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+export interface PolicyOptions {
+  /** @default the whole catalog */
+  readonly controls?: readonly Control[];
+  /** The clock for `exempt-until`. @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+interface PolicySettings {
+  readonly exemptions?: ConfigExemption[];
+  readonly psaVersion?: string;
+  readonly [setting: string]: JsonValue | ConfigExemption[] | undefined;
+}
+
+const EXEMPTIONS_SCHEMA = {
+  type: "array" as const,
+  description: "Exemptions for this control: [{namespaces?, names?, kinds?, reason, until?}] (patterns take * and ?).",
+  items: {
+    type: "object" as const,
+    properties: {
+      namespaces: { type: "array" as const, items: { type: "string" as const } },
+      names: { type: "array" as const, items: { type: "string" as const } },
+      kinds: { type: "array" as const, items: { type: "string" as const } },
+      reason: { type: "string" as const, minLength: 1 },
+      until: { type: "string" as const, pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+    },
+    required: ["reason"],
+    additionalProperties: false,
+  },
+  default: [],
+};
+
+function configSchema(control: Control): PolicyConfigSchema {
+  const properties: PolicyConfigSchema["properties"] = { exemptions: EXEMPTIONS_SCHEMA };
+  if (control.references.pss !== undefined) {
+    properties["psaVersion"] = {
+      type: "string",
+      description: 'Pod Security Standards policy version to check against: "latest" or "v1.N".',
+      pattern: "^(latest|v1\\.\\d+)$",
+      default: "latest",
+    };
+  }
+  for (const [name, p] of Object.entries(control.config ?? {})) {
+    properties[name] = {
+      type: p.type,
+      description: p.description,
+      default: p.default,
+      ...(p.items ? { items: { type: p.items.type } } : {}),
+      ...(p.enum ? { enum: [...p.enum] } : {}),
+    };
+  }
+  return { properties };
+}
+
+function framework(control: Control): PolicyComplianceFramework | undefined {
+  const r = control.references;
+  if (r.pss !== undefined) {
+    return {
+      name: "Kubernetes Pod Security Standards",
+      version: control.level,
+      reference: r.pss,
+      specification: "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
+    };
+  }
+  if (r.cis !== undefined)
+    return {
+      name: "CIS Kubernetes Benchmark",
+      version: "1.10",
+      reference: r.cis,
+      specification: "Section 5: Policies",
+    };
+  if (r.nsaCisa !== undefined) {
+    return {
+      name: "NSA/CISA Kubernetes Hardening Guidance",
+      version: "1.2",
+      reference: r.nsaCisa,
+      specification: "Kubernetes Hardening Guidance",
+    };
+  }
+  return undefined;
+}
+
+/** The props as a KubeObject: apiVersion and kind come from the type token when inputs lack them. */
+export function asKubeObject(props: Record<string, unknown>, type: KubeType): KubeObject {
+  return new Proxy(props, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop);
+      if (prop === "apiVersion" && typeof value !== "string") return type.apiVersion;
+      if (prop === "kind" && typeof value !== "string") return type.kind;
+      return value;
+    },
+  }) as KubeObject;
+}
+
+/** The control's settings: declared defaults overlaid with the policy's config. */
+function settingsOf(control: Control, raw: PolicySettings): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const [name, p] of Object.entries(control.config ?? {}))
+    out[name] = raw[name] !== undefined ? (raw[name] as JsonValue) : p.default;
+  return out;
+}
+
+function exemptionsConfig(control: Control, raw: PolicySettings): PalisadeConfig {
+  const list = Array.isArray(raw.exemptions) ? raw.exemptions : [];
+  return { exemptions: list.map((e) => ({ ...e, controls: [control.id] })) };
+}
+
+/** Reads a dotted/bracketed finding path (`a.b[0]["x/y"]`) and says whether the field is set. */
+export function pathIsSet(object: unknown, path: string): boolean {
+  const tokens = path.match(/[^.[\]]+|\[\d+\]|\["(?:[^"\\]|\\.)*"\]/g) ?? [];
+  let current: unknown = object;
+  for (const token of tokens) {
+    const key = token.startsWith('["')
+      ? (JSON.parse(token.slice(1, -1)) as string)
+      : token.startsWith("[")
+        ? Number(token.slice(1, -1))
+        : token;
+    if (current === null || typeof current !== "object") return false;
+    current = (current as Record<string | number, unknown>)[key];
+    if (current === undefined) return false;
+  }
+  return true;
+}
+
+function exemptionOf(control: Control, object: KubeObject, raw: PolicySettings, now: Date): Exemption | undefined {
+  const annotated = annotationExemptions(object, now);
+  if (annotated.controls.has(control.id)) return annotated.exemption;
+  const ref = resourceRef(object);
+  return configExemption(exemptionsConfig(control, raw), control.id, ref, ref.namespace ?? "default", now);
+}
+
+function describeViolation(v: Violation): string {
+  return v.path ? `${v.message} (at ${v.path})` : v.message;
+}
+
+/** Runs a resource control on the object; UnknownValueError goes on to the policy server. */
+function checkResource(control: ResourceControl, object: KubeObject, raw: PolicySettings): Violation[] {
+  const settings = settingsOf(control, raw);
+  const ctx: CheckContext = {
+    level: "hardened",
+    policyVersion: parsePolicyVersion(typeof raw.psaVersion === "string" ? raw.psaVersion : "latest") ?? LATEST,
+    config: settings,
+    pod: podView(object),
+  };
+  try {
+    return control.check(object, ctx);
+  } catch (error) {
+    if (error instanceof UnknownValueError) throw error;
+    // Fail closed: an odd shape that breaks a control is a violation, not a pass.
+    return [
+      {
+        message: `internal error while checking (failing closed): ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ];
+  }
+}
+
+function resourcePolicy(control: ResourceControl, now: () => Date): ResourceValidationPolicy {
+  const applies = (type: string): KubeType | undefined => {
+    const kt = parseTypeToken(type);
+    return kt !== undefined && control.kinds.includes(kt.kind) ? kt : undefined;
+  };
+  const policy: ResourceValidationPolicy = {
+    name: control.id,
+    description: `${control.title} (${control.references.catalog}, ${control.level})`,
+    enforcementLevel: defaultEnforcement(control) as EnforcementLevel,
+    severity: control.severity,
+    remediationSteps: control.remediation,
+    tags: [control.family, control.level],
+    configSchema: configSchema(control),
+    validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+      const kt = applies(args.type);
+      if (kt === undefined) return;
+      const raw = args.getConfig<PolicySettings>();
+      const object = asKubeObject(args.props, kt);
+      let violations = checkResource(control, object, raw);
+      // A patch changes only the fields it sets: "must set X" cannot be judged from it, a bad X can.
+      if (kt.patch) violations = violations.filter((v) => v.path !== undefined && pathIsSet(object, v.path));
+      if (violations.length === 0) return;
+      if (exemptionOf(control, object, raw, now()) !== undefined) return;
+      for (const v of violations) report(describeViolation(v));
+    },
+  };
+  const fw = framework(control);
+  if (fw !== undefined) policy.framework = fw;
+  const fix = control.fix;
+  if (fix !== undefined) {
+    policy.remediateResource = (args: ResourceValidationArgs) => {
+      const kt = applies(args.type);
+      if (kt === undefined || kt.patch) return undefined;
+      const raw = args.getConfig<PolicySettings>();
+      const object = asKubeObject(args.props, kt);
+      if (checkResource(control, object, raw).length === 0) return undefined;
+      if (exemptionOf(control, object, raw, now()) !== undefined) return undefined;
+      // Fix the unwrapped inputs: secrets stay Secret instances, unknown sentinels stay as they are.
+      const target: unknown = (args.props as Record<string, unknown>)[PROXY_TARGET];
+      const plain = isRecord(target) ? target : (args.props as Record<string, unknown>);
+      const input: KubeObject = { ...plain, apiVersion: String(object.apiVersion), kind: String(object.kind) };
+      const ctx: CheckContext = {
+        level: "hardened",
+        policyVersion: LATEST,
+        config: settingsOf(control, raw),
+        pod: podView(input),
+      };
+      return fix(input, ctx) as Record<string, unknown>;
+    };
+  }
+  return policy;
+}
+
+function stackPolicy(control: StackControl, now: () => Date): StackValidationPolicy {
+  const policy: StackValidationPolicy = {
+    name: control.id,
+    description: `${control.title} (${control.references.catalog}, ${control.level})`,
+    enforcementLevel: defaultEnforcement(control) as EnforcementLevel,
+    severity: control.severity,
+    remediationSteps: control.remediation,
+    tags: [control.family, control.level, "stack"],
+    configSchema: configSchema(control),
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+      const raw = args.getConfig<PolicySettings>();
+      const objects: KubeObject[] = [];
+      const urns = new Map<KubeObject, string>();
+      const patches = new Set<KubeObject>();
+      for (const r of args.resources) {
+        const kt = parseTypeToken(r.type);
+        if (kt === undefined) continue; // component resources (ConfigGroup, Chart) have empty props; their children come on their own
+        const object = asKubeObject(r.props, kt);
+        objects.push(object);
+        urns.set(object, r.urn);
+        if (kt.patch) patches.add(object);
+      }
+      const stack = new StackIndex(objects, { isPatch: (o) => patches.has(o) });
+      let violations: Violation[];
+      try {
+        violations = control.checkStack(stack, {
+          level: "hardened",
+          config: settingsOf(control, raw),
+          policyVersion: parsePolicyVersion(typeof raw.psaVersion === "string" ? raw.psaVersion : "latest") ?? LATEST,
+        });
+      } catch (error) {
+        if (error instanceof UnknownValueError) throw error;
+        report(
+          `internal error while checking the stack (failing closed): ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return;
+      }
+      for (const v of violations) {
+        const target = v.object ?? {};
+        if (exemptionOf(control, target, raw, now()) !== undefined) continue;
+        const urn = urns.get(target);
+        const where = urn === undefined ? `${resourceRef(target).kind} ${resourceRef(target).name ?? ""}: ` : "";
+        report(`${where}${describeViolation(v)}`, urn);
+      }
+    },
+  };
+  const fw = framework(control);
+  if (fw !== undefined) policy.framework = fw;
+  return policy;
+}
+
+/**
+ * The audit trail: an advisory policy that lists every finding an annotation exempts, with its
+ * reason, and every exemption annotation that is itself wrong (no reason, lapsed).
+ */
+function exemptionsPolicy(controls: readonly ResourceControl[], now: () => Date): ResourceValidationPolicy {
+  return {
+    name: EXEMPTIONS_POLICY,
+    description:
+      "Findings exempted by palisade.dev/exempt annotations (an audit trail), and invalid exemption annotations",
+    enforcementLevel: "advisory",
+    severity: "low",
+    remediationSteps: "Review each exemption and its reason; remove it when the workload can meet the control.",
+    validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+      const kt = parseTypeToken(args.type);
+      if (kt === undefined) return;
+      const object = asKubeObject(args.props, kt);
+      const annotations = object.metadata?.annotations;
+      if (!isRecord(annotations) || annotations["palisade.dev/exempt"] === undefined) return;
+      const exempt = annotationExemptions(object, now());
+      for (const p of exempt.problems) report(p);
+      if (exempt.exemption === undefined) return;
+      const known = new Set(controls.map((c) => c.id));
+      for (const id of exempt.listed)
+        if (!known.has(id) && !defaultCatalog.some((c) => c.id === id))
+          report(`palisade.dev/exempt names no control "${id}"`);
+      for (const control of controls) {
+        if (!exempt.controls.has(control.id) || !control.kinds.includes(kt.kind)) continue;
+        for (const v of checkResource(control, object, {})) {
+          const until = exempt.exemption.until ? ` until ${exempt.exemption.until}` : "";
+          report(`exempted ${control.id}${until} (${exempt.exemption.reason}): ${describeViolation(v)}`);
+        }
+      }
+    },
+  };
+}
+
+export function buildPolicies(options: PolicyOptions = {}): Policies {
+  const controls = options.controls ?? defaultCatalog;
+  const now = options.now ?? (() => new Date());
+  const resource = controls.filter((c): c is ResourceControl => c.scope === "resource");
+  return [
+    ...controls.map((c) => (c.scope === "resource" ? resourcePolicy(c, now) : stackPolicy(c, now))),
+    exemptionsPolicy(resource, now),
+  ];
+}
