@@ -155,5 +155,6 @@ function readStdin(): Promise<string> {
 
 /** `file:line:column: message` (line and column when known). */
 export function formatParseError(e: ParseError): string {
-  return e.line > 0 ? `${e.file}:${e.line}:${e.column}: ${e.message}` : `${e.file}: ${e.message}`;
+  if (e.line <= 0) return `${e.file}: ${e.message}`;
+  return e.column > 0 ? `${e.file}:${e.line}:${e.column}: ${e.message}` : `${e.file}:${e.line}: ${e.message}`;
 }
