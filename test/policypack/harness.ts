@@ -18,6 +18,17 @@ import {
 } from "@pulumi/policy";
 import type { KubeObject } from "../../policypack/engine/types";
 
+/** The sentinels @pulumi/policy's deserializer puts where a value is unknown during preview. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sentinels = require("@pulumi/policy/proxy") as Record<string, string>;
+export const UNKNOWN = {
+  boolean: sentinels["unknownBooleanValue"] as string,
+  number: sentinels["unknownNumberValue"] as string,
+  string: sentinels["unknownStringValue"] as string,
+  array: sentinels["unknownArrayValue"] as string,
+  object: sentinels["unknownObjectValue"] as string,
+};
+
 export type PackConfig = Record<
   string,
   EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
@@ -35,6 +46,14 @@ export interface TestResource {
   readonly props: Record<string, unknown>;
   readonly urn?: string;
   readonly name?: string;
+}
+
+/**
+ * An in-realm deep copy. structuredClone under Jest returns objects of another realm, and the
+ * policy proxy only wraps `instanceof Object` values: it would silently stop checking unknowns.
+ */
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function levelOf(policy: { name: string; enforcementLevel?: EnforcementLevel }, config: PackConfig): EnforcementLevel {
@@ -79,7 +98,7 @@ export async function analyzeResource(
     if (level === "remediate") level = "mandatory";
     const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
     for (const validate of validations) {
-      const props = unknownCheckingProxy(structuredClone(resource.props)) as Record<string, unknown>;
+      const props = unknownCheckingProxy(clone(resource.props)) as Record<string, unknown>;
       const args = {
         type: resource.type,
         props,
@@ -122,7 +141,7 @@ export async function analyzeStack(
       (r, i) =>
         ({
           type: r.type,
-          props: unknownCheckingProxy(structuredClone(r.props)),
+          props: unknownCheckingProxy(clone(r.props)),
           urn: r.urn ?? `urn:pulumi:test::test::${r.type}::${r.name ?? `r${i}`}`,
           name: r.name ?? `r${i}`,
           opts: {},
@@ -161,7 +180,7 @@ export async function remediate(
   resource: TestResource,
   config: PackConfig,
 ): Promise<Record<string, unknown>> {
-  let props: Record<string, unknown> = unknownCheckingProxy(structuredClone(resource.props)) as Record<string, unknown>;
+  let props: Record<string, unknown> = unknownCheckingProxy(clone(resource.props)) as Record<string, unknown>;
   for (const p of policies) {
     if (
       levelOf(p, config) !== "remediate" ||
