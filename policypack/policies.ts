@@ -172,14 +172,19 @@ function describeViolation(v: Violation): string {
 }
 
 /** Runs a resource control on the object; UnknownValueError goes on to the policy server. */
-function checkResource(control: ResourceControl, object: KubeObject, raw: PolicySettings): Violation[] {
-  const settings = settingsOf(control, raw);
-  const ctx: CheckContext = {
+function contextOf(control: ResourceControl, object: KubeObject, raw: PolicySettings): CheckContext {
+  return {
     level: "hardened",
     policyVersion: parsePolicyVersion(typeof raw.psaVersion === "string" ? raw.psaVersion : "latest") ?? LATEST,
-    config: settings,
+    config: settingsOf(control, raw),
     pod: podView(object),
   };
+}
+
+function checkResource(control: ResourceControl, object: KubeObject, raw: PolicySettings): Violation[] {
+  const ctx = contextOf(control, object, raw);
+  // As in the engine (and PSA): a check newer than the configured policy version does not run.
+  if ((control.minPolicyVersion ?? 0) > ctx.policyVersion) return [];
   try {
     return control.check(object, ctx);
   } catch (error) {
@@ -234,13 +239,7 @@ function resourcePolicy(control: ResourceControl, now: () => Date): ResourceVali
       const target: unknown = (args.props as Record<string, unknown>)[PROXY_TARGET];
       const plain = isRecord(target) ? target : (args.props as Record<string, unknown>);
       const input: KubeObject = { ...plain, apiVersion: String(object.apiVersion), kind: String(object.kind) };
-      const ctx: CheckContext = {
-        level: "hardened",
-        policyVersion: LATEST,
-        config: settingsOf(control, raw),
-        pod: podView(input),
-      };
-      return fix(input, ctx) as Record<string, unknown>;
+      return fix(input, contextOf(control, input, raw)) as Record<string, unknown>;
     };
   }
   return policy;

@@ -1,0 +1,42 @@
+import { arr, join, num, rec } from "../../engine/access";
+import type { Violation } from "../../engine/types";
+import { POD_KINDS } from "../../engine/pod";
+import { resourceControl } from "../define";
+import { containerLabel } from "./psa";
+
+/**
+ * PSS Baseline `hostPorts` (policy 1.0).
+ * Restricted field: ctr.ports[*].hostPort. Allowed values: unset, 0.
+ */
+export const podHostPorts = resourceControl({
+  id: "pod-host-ports",
+  title: "No hostPort",
+  family: "pod-security",
+  level: "baseline",
+  severity: "medium",
+  references: {
+    catalog: "POD-010",
+    pss: "hostPorts (v1.0)",
+    cis: "5.2.13",
+  },
+  remediation:
+    "Remove ports[].hostPort and expose the container through a Service (NodePort or LoadBalancer if it must be reachable from outside).",
+  kinds: POD_KINDS,
+  minPolicyVersion: 0,
+  check(_object, ctx) {
+    const pod = ctx.pod;
+    if (pod === undefined) return [];
+    const out: Violation[] = [];
+    for (const c of pod.containers) {
+      arr(c.container["ports"]).forEach((p, i) => {
+        const hostPort = num(rec(p)?.["hostPort"]);
+        if (hostPort === undefined || hostPort === 0) return;
+        out.push({
+          message: `${containerLabel(c)} must not use hostPort ${hostPort}`,
+          path: join(join(join(c.path, "ports"), i), "hostPort"),
+        });
+      });
+    }
+    return out;
+  },
+});
