@@ -34,7 +34,7 @@ export function controlsTable(catalog: readonly Control[]): string {
     "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const c of catalog) {
-    const enforcement = `${defaultEnforcement(c)}${c.optional ? " (optional)" : ""}${c.scope === "resource" && c.fix ? ", fixable" : ""}`;
+    const enforcement = `${defaultEnforcement(c)}${c.optional ? " (optional: enable in config)" : ""}${c.scope === "resource" && c.fix ? ", fixable" : ""}`;
     rows.push(
       `| \`${c.id}\` | ${cell(c.title)} | ${c.level} | ${c.severity} | ${c.scope} | ${c.references.catalog} | ${cell(c.references.pss)} | ${cell(c.references.nsaCisa)} | ${cell(c.references.cis)} | ${enforcement} |`,
     );

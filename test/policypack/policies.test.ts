@@ -38,10 +38,11 @@ describe("the policy list", () => {
     expect("validateStack" in p).toBe(control.scope === "stack");
   });
 
-  it("enforces the Pod Security Standards and critical/high RBAC by default, advises on the rest", () => {
+  it("enforces the Pod Security Standards and critical/high RBAC by default, advises on the rest, leaves optional ones off", () => {
     for (const c of catalog) {
-      const expected =
-        c.level !== "hardened" || (c.family === "rbac" && ["critical", "high"].includes(c.severity))
+      const expected = c.optional
+        ? "disabled"
+        : c.level !== "hardened" || (c.family === "rbac" && ["critical", "high"].includes(c.severity))
           ? "mandatory"
           : "advisory";
       expect([c.id, defaultEnforcement(c)]).toEqual([c.id, expected]);
