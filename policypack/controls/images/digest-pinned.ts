@@ -1,0 +1,39 @@
+import { join, str } from "../../engine/access";
+import { POD_KINDS } from "../../engine/pod";
+import type { Violation } from "../../engine/types";
+import { resourceControl } from "../define";
+import { isDigestPinned, parseImageReference } from "./image-reference";
+
+/**
+ * Every container image is pinned by a sha256 digest (`@sha256:` and 64 lower-case hex digits):
+ * tags are mutable, a digest is the content. Missing or malformed images are image-latest-tag's
+ * to report; here they simply are not pinned.
+ */
+export const imageDigestPinned = resourceControl({
+  id: "image-digest-pinned",
+  title: "Image pinned by digest",
+  family: "images",
+  level: "hardened",
+  severity: "low",
+  references: {
+    catalog: "IMG-002",
+    nsaCisa: "Kubernetes Pod security › Building secure container images",
+  },
+  remediation:
+    "Pin every image by digest (registry/app:1.4.2@sha256:<64 hex>), resolved at build or deploy time, so what runs is exactly what was reviewed and scanned.",
+  kinds: POD_KINDS,
+  check(_object, ctx) {
+    const pod = ctx.pod;
+    if (pod === undefined) return [];
+    const out: Violation[] = [];
+    for (const c of pod.containers) {
+      const image = str(c.container["image"]) ?? "";
+      if (isDigestPinned(parseImageReference(image))) continue;
+      out.push({
+        message: `container ${JSON.stringify(c.name)} image ${JSON.stringify(image)} must be pinned by digest (@sha256:<64 hex digits>)`,
+        path: join(c.path, "image"),
+      });
+    }
+    return out;
+  },
+});
