@@ -20,7 +20,7 @@ const kinds: Record<string, KindInfo> = {
   Secret: { groups: CORE, namespaced: true },
   ConfigMap: { groups: CORE, namespaced: true },
   Endpoints: { groups: CORE, namespaced: true },
-  Event: { groups: CORE, namespaced: true },
+  Event: { groups: ["", "events.k8s.io"], namespaced: true },
   LimitRange: { groups: CORE, namespaced: true },
   ResourceQuota: { groups: CORE, namespaced: true },
   PersistentVolumeClaim: { groups: CORE, namespaced: true },
@@ -48,8 +48,17 @@ const kinds: Record<string, KindInfo> = {
   // policy, scheduling, autoscaling, storage, node, coordination
   PodDisruptionBudget: { groups: ["policy"], namespaced: true },
   PriorityClass: { groups: ["scheduling.k8s.io"], namespaced: false },
+  PodSecurityPolicy: { groups: ["policy", "extensions"], namespaced: false },
+  FlowSchema: { groups: ["flowcontrol.apiserver.k8s.io"], namespaced: false },
+  PriorityLevelConfiguration: { groups: ["flowcontrol.apiserver.k8s.io"], namespaced: false },
+  TokenReview: { groups: ["authentication.k8s.io"], namespaced: false },
+  SubjectAccessReview: { groups: ["authorization.k8s.io"], namespaced: false },
+  SelfSubjectAccessReview: { groups: ["authorization.k8s.io"], namespaced: false },
+  LocalSubjectAccessReview: { groups: ["authorization.k8s.io"], namespaced: true },
   HorizontalPodAutoscaler: { groups: ["autoscaling"], namespaced: true },
   StorageClass: { groups: ["storage.k8s.io"], namespaced: false },
+  CSINode: { groups: ["storage.k8s.io"], namespaced: false },
+  CSIStorageCapacity: { groups: ["storage.k8s.io"], namespaced: true },
   CSIDriver: { groups: ["storage.k8s.io"], namespaced: false },
   VolumeAttachment: { groups: ["storage.k8s.io"], namespaced: false },
   RuntimeClass: { groups: ["node.k8s.io"], namespaced: false },
@@ -65,6 +74,9 @@ const kinds: Record<string, KindInfo> = {
   APIService: { groups: ["apiregistration.k8s.io"], namespaced: false },
   CertificateSigningRequest: { groups: ["certificates.k8s.io"], namespaced: false },
 };
+
+/** Every built-in kind Palisade knows, in no particular order. */
+export const BUILTIN_KINDS: readonly string[] = Object.keys(kinds);
 
 /** The API group of an apiVersion: "" for "v1", "apps" for "apps/v1". */
 export function apiGroup(apiVersion: string): string {

@@ -1,0 +1,201 @@
+/**
+ * The built-in ClusterRoles a manifest set never declares but bindings reference, modelled with
+ * their real rules (kubernetes plugin/pkg/auth/authorizer/rbac/bootstrappolicy, testdata
+ * cluster-roles.yaml) so that binding a workload's ServiceAccount to `edit` is seen to grant
+ * Secrets, exec and pod creation. admin/edit/view are aggregated exactly as the controller does:
+ * from every ClusterRole labelled aggregate-to-<name>, which includes edit (→ admin) and view (→ edit).
+ */
+import type { KubeObject } from "../../engine/types";
+
+export const AGGREGATE_LABEL_PREFIX = "rbac.authorization.k8s.io/aggregate-to-";
+
+const WRITE = ["create", "delete", "deletecollection", "patch", "update"];
+const READ = ["get", "list", "watch"];
+
+interface RuleSpec {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+}
+
+const r = (apiGroups: string[], resources: string[], verbs: string[]): RuleSpec => ({ apiGroups, resources, verbs });
+
+const AGGREGATE_TO_VIEW: readonly RuleSpec[] = [
+  r(
+    [""],
+    [
+      "configmaps",
+      "endpoints",
+      "persistentvolumeclaims",
+      "persistentvolumeclaims/status",
+      "pods",
+      "replicationcontrollers",
+      "replicationcontrollers/scale",
+      "serviceaccounts",
+      "services",
+      "services/status",
+    ],
+    READ,
+  ),
+  r(
+    [""],
+    [
+      "bindings",
+      "events",
+      "limitranges",
+      "namespaces/status",
+      "pods/log",
+      "pods/status",
+      "replicationcontrollers/status",
+      "resourcequotas",
+      "resourcequotas/status",
+    ],
+    READ,
+  ),
+  r([""], ["namespaces"], READ),
+  r(["discovery.k8s.io"], ["endpointslices"], READ),
+  r(
+    ["apps"],
+    [
+      "controllerrevisions",
+      "daemonsets",
+      "daemonsets/status",
+      "deployments",
+      "deployments/scale",
+      "deployments/status",
+      "replicasets",
+      "replicasets/scale",
+      "replicasets/status",
+      "statefulsets",
+      "statefulsets/scale",
+      "statefulsets/status",
+    ],
+    READ,
+  ),
+  r(["autoscaling"], ["horizontalpodautoscalers", "horizontalpodautoscalers/status"], READ),
+  r(["batch"], ["cronjobs", "cronjobs/status", "jobs", "jobs/status"], READ),
+  r(
+    ["extensions"],
+    [
+      "daemonsets",
+      "daemonsets/status",
+      "deployments",
+      "deployments/scale",
+      "deployments/status",
+      "ingresses",
+      "ingresses/status",
+      "networkpolicies",
+      "replicasets",
+      "replicasets/scale",
+      "replicasets/status",
+      "replicationcontrollers/scale",
+    ],
+    READ,
+  ),
+  r(["policy"], ["poddisruptionbudgets", "poddisruptionbudgets/status"], READ),
+  r(["networking.k8s.io"], ["ingresses", "ingresses/status", "networkpolicies"], READ),
+];
+
+const AGGREGATE_TO_EDIT: readonly RuleSpec[] = [
+  r([""], ["pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "secrets", "services/proxy"], READ),
+  r([""], ["serviceaccounts"], ["impersonate"]),
+  r([""], ["pods", "pods/attach", "pods/exec", "pods/portforward", "pods/proxy"], WRITE),
+  r([""], ["pods/eviction"], ["create"]),
+  r(
+    [""],
+    [
+      "configmaps",
+      "events",
+      "persistentvolumeclaims",
+      "replicationcontrollers",
+      "replicationcontrollers/scale",
+      "secrets",
+      "serviceaccounts",
+      "services",
+      "services/proxy",
+    ],
+    WRITE,
+  ),
+  r([""], ["serviceaccounts/token"], ["create"]),
+  r(
+    ["apps"],
+    [
+      "daemonsets",
+      "deployments",
+      "deployments/rollback",
+      "deployments/scale",
+      "replicasets",
+      "replicasets/scale",
+      "statefulsets",
+      "statefulsets/scale",
+    ],
+    WRITE,
+  ),
+  r(["autoscaling"], ["horizontalpodautoscalers"], WRITE),
+  r(["batch"], ["cronjobs", "jobs"], WRITE),
+  r(
+    ["extensions"],
+    [
+      "daemonsets",
+      "deployments",
+      "deployments/rollback",
+      "deployments/scale",
+      "ingresses",
+      "networkpolicies",
+      "replicasets",
+      "replicasets/scale",
+      "replicationcontrollers/scale",
+    ],
+    WRITE,
+  ),
+  r(["policy"], ["poddisruptionbudgets"], WRITE),
+  r(["networking.k8s.io"], ["ingresses", "networkpolicies"], WRITE),
+  r(["coordination.k8s.io"], ["leases"], [...WRITE, ...READ]),
+];
+
+const AGGREGATE_TO_ADMIN: readonly RuleSpec[] = [
+  r(["authorization.k8s.io"], ["localsubjectaccessreviews"], ["create"]),
+  r(["rbac.authorization.k8s.io"], ["rolebindings", "roles"], [...WRITE, ...READ]),
+];
+
+function clusterRole(
+  name: string,
+  labels: Record<string, string>,
+  rules: readonly RuleSpec[] | undefined,
+  aggregateFrom?: string,
+): KubeObject {
+  const object: KubeObject = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "ClusterRole",
+    metadata: { name, labels: { "kubernetes.io/bootstrapping": "rbac-defaults", ...labels } },
+  };
+  if (rules !== undefined) object["rules"] = rules.map((rule) => ({ ...rule }));
+  if (aggregateFrom !== undefined)
+    object["aggregationRule"] = {
+      clusterRoleSelectors: [{ matchLabels: { [`${AGGREGATE_LABEL_PREFIX}${aggregateFrom}`]: "true" } }],
+    };
+  return object;
+}
+
+const label = (target: string): Record<string, string> => ({ [`${AGGREGATE_LABEL_PREFIX}${target}`]: "true" });
+
+/** The built-in ClusterRoles whose rules Palisade models, as the objects the API server holds. */
+export const BUILTIN_CLUSTER_ROLES: readonly KubeObject[] = [
+  clusterRole("cluster-admin", {}, [r(["*"], ["*"], ["*"])]),
+  clusterRole("admin", {}, undefined, "admin"),
+  clusterRole("edit", label("admin"), undefined, "edit"),
+  clusterRole("view", label("edit"), undefined, "view"),
+  clusterRole("system:aggregate-to-admin", label("admin"), AGGREGATE_TO_ADMIN),
+  clusterRole("system:aggregate-to-edit", label("edit"), AGGREGATE_TO_EDIT),
+  clusterRole("system:aggregate-to-view", label("view"), AGGREGATE_TO_VIEW),
+];
+
+/** The user-facing built-in roles a custom ClusterRole can aggregate into (RBAC-024). */
+export const AGGREGATION_TARGETS: readonly string[] = ["view", "edit", "admin"];
+
+/** Names that exist in every cluster without being declared: the defaults and every `system:` role. */
+export function isBuiltinClusterRoleName(name: string): boolean {
+  return (
+    name === "cluster-admin" || name === "admin" || name === "edit" || name === "view" || name.startsWith("system:")
+  );
+}

@@ -1,0 +1,90 @@
+import { rbacWildcardApiGroups } from "../../../policypack/controls/rbac/wildcard-api-groups";
+import { rbacWildcardResources } from "../../../policypack/controls/rbac/wildcard-resources";
+import { rbacWildcardVerbs } from "../../../policypack/controls/rbac/wildcard-verbs";
+import type { KubeObject } from "../../../policypack/engine/types";
+import { check, clusterRole, paths, role, rule, type RuleInput } from "./helpers";
+
+const inBothKinds = (rules: RuleInput[]): KubeObject[] => [role(rules), clusterRole(rules)];
+
+describe("rbac-wildcard-verbs", () => {
+  it.each<[string, RuleInput[], string[]]>([
+    ["explicit verbs", [rule([""], ["pods"], ["get", "list"])], []],
+    ["* in rules[0]", [rule([""], ["pods"], ["*"])], ["rules[0].verbs"]],
+    [
+      "* in rules[2] only",
+      [
+        rule([""], ["pods"], ["get"]),
+        rule(["apps"], ["deployments"], ["list"]),
+        rule(["batch"], ["jobs"], ["get", "*"]),
+      ],
+      ["rules[2].verbs"],
+    ],
+    [
+      "* in every rule",
+      [rule([""], ["pods"], ["*"]), rule([""], ["services"], ["*"])],
+      ["rules[0].verbs", "rules[1].verbs"],
+    ],
+    ["* on nonResourceURLs", [{ nonResourceURLs: ["/healthz"], verbs: ["*"] }], ["rules[0].verbs"]],
+    ["a verb containing * is not the wildcard", [rule([""], ["pods"], ["get*"])], []],
+  ])("%s", (_name, rules, expected) => {
+    for (const object of inBothKinds(rules)) expect(paths(check(rbacWildcardVerbs, object))).toEqual(expected);
+  });
+
+  it("says what * includes", () => {
+    expect(check(rbacWildcardVerbs, role([rule([""], ["secrets"], ["*"])]))[0]?.message).toBe(
+      'rules[0] grants every verb ("*") on "secrets", including escalate, bind and impersonate',
+    );
+  });
+});
+
+describe("rbac-wildcard-resources", () => {
+  it.each<[string, RuleInput[], string[]]>([
+    ["named resources and subresources", [rule([""], ["pods", "pods/log", "deployments/scale"], ["get"])], []],
+    ["*", [rule(["apps"], ["*"], ["get"])], ["rules[0].resources"]],
+    ["*/sub", [rule([""], ["*/scale"], ["get"])], ["rules[0].resources"]],
+    ["resource/*", [rule([""], ["pods/*"], ["get"])], ["rules[0].resources"]],
+    ["second rule", [rule([""], ["pods"], ["get"]), rule([""], ["services", "*"], ["get"])], ["rules[1].resources"]],
+    ["nonResourceURLs * is not a resource", [{ nonResourceURLs: ["*"], verbs: ["get"] }], []],
+  ])("%s", (_name, rules, expected) => {
+    for (const object of inBothKinds(rules)) expect(paths(check(rbacWildcardResources, object))).toEqual(expected);
+  });
+
+  it("lists only the wildcard entries", () => {
+    expect(check(rbacWildcardResources, role([rule([""], ["pods", "*/exec"], ["get"])]))[0]?.message).toBe(
+      'rules[0] grants "get" on wildcard resources "*/exec" in apiGroups ""',
+    );
+  });
+});
+
+describe("rbac-wildcard-api-groups", () => {
+  it.each<[string, RuleInput[], string[]]>([
+    ["named groups", [rule(["", "apps"], ["pods", "deployments"], ["get"])], []],
+    ["* alone", [rule(["*"], ["ingresses"], ["get"])], ["rules[0].apiGroups"]],
+    [
+      "* beside a group, rules[1]",
+      [rule([""], ["pods"], ["get"]), rule(["apps", "*"], ["deployments"], ["get"])],
+      ["rules[1].apiGroups"],
+    ],
+    ["a group containing * is not the wildcard", [rule(["*.example.com"], ["widgets"], ["get"])], []],
+  ])("%s", (_name, rules, expected) => {
+    for (const object of inBothKinds(rules)) expect(paths(check(rbacWildcardApiGroups, object))).toEqual(expected);
+  });
+});
+
+describe("wildcard controls on odd shapes", () => {
+  it.each<[string, unknown]>([
+    ["no rules", undefined],
+    ["rules is a string", "*"],
+    ["rules hold non-mappings", [null, 3, "*", ["*"]]],
+    ["fields of the wrong type", [{ apiGroups: "*", resources: { a: 1 }, verbs: [1, null] }]],
+  ])("%s: no finding, no throw", (_name, rules) => {
+    const object: KubeObject = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: "x" },
+    };
+    if (rules !== undefined) object["rules"] = rules;
+    for (const c of [rbacWildcardVerbs, rbacWildcardResources, rbacWildcardApiGroups])
+      expect(check(c, object)).toEqual([]);
+  });
+});
