@@ -55,6 +55,8 @@ export interface CheckContext {
   readonly pod?: PodView;
   /** The Namespace object of the object's namespace, when the set declares it. */
   readonly namespace?: KubeObject;
+  /** Namespace of namespaced objects that set none (kubectl's context, Pulumi's provider). @default "default" */
+  readonly defaultNamespace?: string;
 }
 
 export interface ResourceControl extends ControlMeta {

@@ -8,6 +8,7 @@ import { controlConfig, type PalisadeConfig } from "./config";
 import { annotationExemptions, configExemption, type AnnotationExemptions } from "./exemptions";
 import { describe, isBuiltinKind, resourceRef } from "./kinds";
 import { levelIncludes } from "./levels";
+import { isRecord } from "./access";
 import { isListObject } from "./parse";
 import { LATEST, parsePolicyVersion, type PolicyVersion } from "./psa-version";
 import { shapeErrors } from "./shape";
@@ -51,14 +52,36 @@ export interface EvaluationResult {
   readonly summary: Summary;
 }
 
-/** Flattens `v1/List` (and typed lists) recursively. */
-export function flattenLists(objects: readonly KubeObject[]): KubeObject[] {
+/**
+ * Whether a control runs: `enabled` decides when given; otherwise an optional control runs once
+ * the config gives it any setting (listing registries turns the registry allowlist on).
+ */
+export function isEnabled(control: Control, config: PalisadeConfig): boolean {
+  const settings = config.controls?.[control.id];
+  if (settings?.enabled !== undefined) return settings.enabled;
+  if (control.optional !== true) return true;
+  return settings !== undefined && Object.keys(settings).some((k) => k !== "enabled");
+}
+
+/**
+ * Flattens `v1/List` (and typed lists) recursively. Entries that are not objects with a string
+ * apiVersion and kind are handed to `onInvalid` (callers other than the CLI can pass anything).
+ */
+export function flattenLists(
+  objects: readonly unknown[],
+  onInvalid: (message: string) => void = () => {},
+): KubeObject[] {
   const out: KubeObject[] = [];
-  const visit = (o: KubeObject): void => {
-    if (isListObject(o)) for (const item of o["items"] as KubeObject[]) visit(item);
-    else out.push(o);
+  const visit = (o: unknown, where: string): void => {
+    if (!isRecord(o) || typeof o["apiVersion"] !== "string" || typeof o["kind"] !== "string") {
+      onInvalid(`${where} is not a Kubernetes object (a mapping with string apiVersion and kind)`);
+      return;
+    }
+    const object = o as KubeObject;
+    if (isListObject(object)) (object["items"] as unknown[]).forEach((item, i) => visit(item, `${where}.items[${i}]`));
+    else out.push(object);
   };
-  for (const o of objects) visit(o);
+  objects.forEach((o, i) => visit(o, `object ${i}`));
   return out;
 }
 
@@ -92,13 +115,14 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
   const level: Level = options.level ?? config.level ?? "hardened";
   const now = options.now ?? new Date();
   const fallbackVersion = parsePolicyVersion(config.psaVersion ?? "latest") ?? LATEST;
-  const enabled = options.controls.filter((c) => config.controls?.[c.id]?.enabled ?? c.optional !== true);
+  const enabled = options.controls.filter((c) => isEnabled(c, config));
   const resourceControls = enabled.filter((c): c is ResourceControl => c.scope === "resource");
   const stackControls = enabled.filter((c): c is StackControl => c.scope === "stack" && levelIncludes(level, c.level));
   const configs = new Map(enabled.map((c) => [c.id, controlConfig(c, config)]));
   const knownIds = new Set(options.controls.map((c) => c.id));
 
-  const objects = flattenLists(input);
+  const invalidObjects: string[] = [];
+  const objects = flattenLists(input, (m) => invalidObjects.push(m));
   const stack = new StackIndex(objects, {
     defaultNamespace: config.defaultNamespace,
     isPatch: options.isPatch,
@@ -148,6 +172,16 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
     findings.push(finding);
   };
 
+  for (const message of invalidObjects) {
+    findings.push({
+      control: INVALID_INPUT,
+      level: "baseline",
+      severity: "high",
+      message,
+      resource: { apiVersion: "", kind: "" },
+    });
+  }
+
   let evaluated = 0;
   for (const object of objects) {
     const kind = typeof object.kind === "string" ? object.kind : "";
@@ -183,7 +217,8 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
     const cacheKey = `${kind}\u0000${version}`;
     let active = activeCache.get(cacheKey);
     if (active === undefined) {
-      active = activeControls(resourceControls, kind, level, version);
+      // A custom pod-bearing kind (podTemplatePaths) gets the controls of a controller's pod template.
+      active = activeControls(resourceControls, isBuiltinKind(object) ? kind : "Deployment", level, version);
       activeCache.set(cacheKey, active);
     }
     for (const control of active) {
@@ -193,6 +228,7 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
         config: configs.get(control.id) ?? {},
         pod,
         namespace,
+        defaultNamespace: stack.defaultNamespace,
       };
       runResourceControl(control, object, ctx, (v, extra) => record(control, object, v, extra));
     }
