@@ -9,7 +9,17 @@ module.exports = {
       testEnvironment: "node",
       transform,
       testMatch: ["<rootDir>/test/**/*.test.ts"],
-      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/", "<rootDir>/.tools/"],
+      modulePathIgnorePatterns: ["<rootDir>/.tools/", "<rootDir>/dist/"],
+    },
+    {
+      // The real Pulumi CLI, language host and Kubernetes provider (scripts/setup-pulumi builds them).
+      displayName: "e2e",
+      testEnvironment: "node",
+      transform,
+      testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
+      modulePathIgnorePatterns: ["<rootDir>/.tools/", "<rootDir>/dist/"],
+      testTimeout: 10 * 60_000,
     },
   ],
 };

@@ -34,8 +34,23 @@ import { defaultEnforcement } from "./enforcement";
 import { parseTypeToken, type KubeType } from "./type-tokens";
 
 export const EXEMPTIONS_POLICY = "palisade-exemptions";
-/** The key @pulumi/policy's proxy answers with the object it wraps. */
+/** The keys @pulumi/policy's proxies answer: "am I a proxy", and the object each wraps. */
+const IS_PROXY = "__isSpecialProxy";
 const PROXY_TARGET = "__getSpecialProxyTarget";
+
+/**
+ * The raw inputs under @pulumi/policy's proxies. Remediation props are an unknown-checking proxy
+ * over a secrets-preserving proxy; copying through them trips V8's proxy invariants on arrays.
+ */
+function unwrapProxies(props: Record<string, unknown>): Record<string, unknown> {
+  let current: Record<string, unknown> = props;
+  for (let i = 0; i < 4 && current[IS_PROXY] === true; i++) {
+    const target = current[PROXY_TARGET];
+    if (!isRecord(target)) break;
+    current = target;
+  }
+  return current;
+}
 
 export interface PolicyOptions {
   /** @default the whole catalog */
@@ -236,8 +251,7 @@ function resourcePolicy(control: ResourceControl, now: () => Date): ResourceVali
       if (checkResource(control, object, raw).length === 0) return undefined;
       if (exemptionOf(control, object, raw, now()) !== undefined) return undefined;
       // Fix the unwrapped inputs: secrets stay Secret instances, unknown sentinels stay as they are.
-      const target: unknown = (args.props as Record<string, unknown>)[PROXY_TARGET];
-      const plain = isRecord(target) ? target : (args.props as Record<string, unknown>);
+      const plain = unwrapProxies(args.props);
       const input: KubeObject = { ...plain, apiVersion: String(object.apiVersion), kind: String(object.kind) };
       return fix(input, contextOf(control, input, raw)) as Record<string, unknown>;
     };

@@ -6,6 +6,7 @@
  * No gRPC server and no PolicyPack: those need the Pulumi engine (the e2e tests use the real one).
  */
 import {
+  Secret,
   unknownCheckingProxy,
   UnknownValueError,
   type EnforcementLevel,
@@ -19,6 +20,8 @@ import {
 import type { KubeObject } from "../../policypack/engine/types";
 
 /** The sentinels @pulumi/policy's deserializer puts where a value is unknown during preview. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { secretsPreservingProxy } = require("@pulumi/policy/secret") as { secretsPreservingProxy: <T>(v: T) => T };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sentinels = require("@pulumi/policy/proxy") as Record<string, string>;
 export const UNKNOWN = {
@@ -54,6 +57,19 @@ export interface TestResource {
  */
 function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Like clone, but Secret instances stay instances (as the deserializer makes them). */
+function cloneKeepingSecrets(value: unknown): Record<string, unknown> {
+  const walk = (v: unknown): unknown =>
+    v instanceof Secret
+      ? v
+      : Array.isArray(v)
+        ? v.map(walk)
+        : v !== null && typeof v === "object"
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]))
+          : v;
+  return walk(value) as Record<string, unknown>;
 }
 
 function levelOf(policy: { name: string; enforcementLevel?: EnforcementLevel }, config: PackConfig): EnforcementLevel {
@@ -180,7 +196,10 @@ export async function remediate(
   resource: TestResource,
   config: PackConfig,
 ): Promise<Record<string, unknown>> {
-  let props: Record<string, unknown> = unknownCheckingProxy(clone(resource.props)) as Record<string, unknown>;
+  // As the server: deserializeProperties(…, true) wraps in a secrets-preserving proxy, then the unknown-checking one.
+  let props: Record<string, unknown> = unknownCheckingProxy(
+    secretsPreservingProxy(cloneKeepingSecrets(resource.props)),
+  ) as Record<string, unknown>;
   for (const p of policies) {
     if (
       levelOf(p, config) !== "remediate" ||
@@ -203,5 +222,5 @@ export async function remediate(
     const result = await (p as ResourceValidationPolicy).remediateResource!(args);
     if (result) props = result as Record<string, unknown>;
   }
-  return JSON.parse(JSON.stringify(props)) as Record<string, unknown>;
+  return props;
 }

@@ -1,6 +1,6 @@
 /** Preview-time behaviour: unknown values, patches and annotation exemptions through the pack. */
 import { buildPolicies, EXEMPTIONS_POLICY } from "../../policypack/policies";
-import { analyzeResource, UNKNOWN } from "./harness";
+import { analyzeResource, remediate, UNKNOWN } from "./harness";
 
 const policies = buildPolicies({ now: () => new Date("2026-06-01T00:00:00Z") });
 const hostNetwork = policies.filter((p) => p.name === "pod-host-network" || p.name === EXEMPTIONS_POLICY);
@@ -104,5 +104,39 @@ describe("annotation exemptions in the pack", () => {
       { "pod-host-network": { exemptions: [{ namespaces: ["sh*"], reason: "legacy" }] } },
     );
     expect(d).toEqual([]);
+  });
+});
+
+describe("remediation", () => {
+  it("fixes through the server's proxies and keeps secret values secret", async () => {
+    const { Secret } = await import("@pulumi/policy");
+    const props = deployment({
+      containers: [{ name: "web", image: "nginx", env: [{ name: "TOKEN", value: new Secret("s3cr3t") }] }],
+    });
+    const fixed = await remediate(
+      policies,
+      { type: "kubernetes:apps/v1:Deployment", props },
+      { "pod-seccomp-restricted": "remediate", "pod-run-as-non-root": "remediate" },
+    );
+    const spec = (fixed["spec"] as { template: { spec: Record<string, unknown> } }).template.spec;
+    expect(spec["securityContext"]).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    const env = (spec["containers"] as { env: { value: unknown }[] }[])[0]!.env[0]!.value;
+    expect(env).toBeInstanceOf(Secret);
+    expect((env as InstanceType<typeof Secret>).value).toBe("s3cr3t");
+  });
+
+  it("leaves an exempted or compliant resource alone", async () => {
+    const props = deployment(
+      { containers: [] },
+      { "palisade.dev/exempt": "pod-seccomp-restricted", "palisade.dev/exempt-reason": "legacy" },
+    );
+    const fixed = await remediate(
+      policies,
+      { type: "kubernetes:apps/v1:Deployment", props },
+      { "pod-seccomp-restricted": "remediate" },
+    );
+    expect(
+      (fixed["spec"] as { template: { spec: Record<string, unknown> } }).template.spec["securityContext"],
+    ).toBeUndefined();
   });
 });
