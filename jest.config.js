@@ -9,8 +9,17 @@ module.exports = {
       testEnvironment: "node",
       transform,
       testMatch: ["<rootDir>/test/**/*.test.ts"],
-      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/", "<rootDir>/.tools/"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/", "<rootDir>/test/cluster/", "<rootDir>/.tools/"],
       modulePathIgnorePatterns: ["<rootDir>/.tools/", "<rootDir>/dist/"],
+    },
+    {
+      // A real kube-apiserver and etcd on loopback (scripts/setup-control-plane builds them).
+      displayName: "cluster",
+      testEnvironment: "node",
+      transform,
+      testMatch: ["<rootDir>/test/cluster/**/*.test.ts"],
+      modulePathIgnorePatterns: ["<rootDir>/.tools/", "<rootDir>/dist/"],
+      testTimeout: 10 * 60_000,
     },
     {
       // The real Pulumi CLI, language host and Kubernetes provider (scripts/setup-pulumi builds them).
