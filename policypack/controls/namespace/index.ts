@@ -1,4 +1,23 @@
 import type { Control } from "../../engine/control";
+import { namespaceLimitRange } from "./limit-range";
+import { namespaceNotDefault } from "./not-default";
+import { namespaceNotSystem } from "./not-system";
+import { namespacePrivilegedAllowlist } from "./privileged-allowlist";
+import { namespacePsaDeclared } from "./psa-declared";
+import { namespacePsaLabels } from "./psa-labels";
+import { namespacePsaNoDowngrade } from "./psa-no-downgrade";
+import { namespaceResourceQuota } from "./resource-quota";
+import { namespaceTenantBoundary } from "./tenant-boundary";
 
 /** The namespace family, in catalog order. */
-export const namespaceControls: readonly Control[] = [];
+export const namespaceControls: readonly Control[] = [
+  namespaceNotDefault,
+  namespaceNotSystem,
+  namespaceTenantBoundary,
+  namespacePsaLabels,
+  namespacePsaDeclared,
+  namespacePrivilegedAllowlist,
+  namespacePsaNoDowngrade,
+  namespaceResourceQuota,
+  namespaceLimitRange,
+];

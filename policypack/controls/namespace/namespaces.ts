@@ -1,0 +1,97 @@
+/**
+ * What the namespace-level stack controls share (here and in the network and service-account
+ * families): the object a namespace finding is reported on, the workloads of each namespace
+ * indexed once, and the labels a namespace ends up with after its documents and patches.
+ */
+import { isRecord } from "../../engine/access";
+import type { StackIndex, WorkloadEntry } from "../../engine/stack";
+import type { KubeObject } from "../../engine/types";
+
+/**
+ * The Namespace a finding about namespace `name` is reported on: the declared one, else a
+ * synthesized `v1/Namespace` (so exemptions by name still apply and the report names it).
+ */
+export function namespaceSubject(stack: StackIndex, name: string): KubeObject {
+  return stack.namespaces.get(name) ?? { apiVersion: "v1", kind: "Namespace", metadata: { name } };
+}
+
+/** `namespace "shop"`, plus a note when the set does not declare it. */
+export function namespaceLabel(stack: StackIndex, name: string): string {
+  const declared = stack.namespaces.has(name) ? "" : " (not declared in this set)";
+  return `namespace ${JSON.stringify(name)}${declared}`;
+}
+
+/** The workloads of each namespace, in input order. */
+export function workloadsByNamespace(stack: StackIndex): ReadonlyMap<string, readonly WorkloadEntry[]> {
+  const out = new Map<string, WorkloadEntry[]>();
+  for (const w of stack.workloads) {
+    const list = out.get(w.namespace);
+    if (list === undefined) out.set(w.namespace, [w]);
+    else list.push(w);
+  }
+  return out;
+}
+
+/**
+ * The labels after one more document: a full document replaces the label set (what `kubectl
+ * apply` of a later copy does), a patch merges over it and a null value removes a key.
+ */
+export function applyLabels(
+  current: Readonly<Record<string, unknown>>,
+  document: KubeObject,
+  isPatch: boolean,
+): Record<string, unknown> {
+  const own = document.metadata?.labels;
+  const next: Readonly<Record<string, unknown>> = isRecord(own) ? own : {};
+  if (!isPatch) return { ...next };
+  const out = { ...current };
+  for (const [k, v] of Object.entries(next)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** The labels after all documents, in order (see applyLabels). */
+export function mergedLabels(stack: StackIndex, documents: readonly KubeObject[]): Record<string, unknown> {
+  return documents.reduce<Record<string, unknown>>((labels, d) => applyLabels(labels, d, stack.isPatch(d)), {});
+}
+
+/**
+ * The namespaced built-in kinds (engine/kinds.ts's table, which does not export its list); a
+ * test keeps the two in step.
+ */
+export const NAMESPACED_KINDS: readonly string[] = [
+  "Pod",
+  "PodTemplate",
+  "ReplicationController",
+  "Service",
+  "ServiceAccount",
+  "Secret",
+  "ConfigMap",
+  "Endpoints",
+  "Event",
+  "LimitRange",
+  "ResourceQuota",
+  "PersistentVolumeClaim",
+  "Deployment",
+  "ReplicaSet",
+  "StatefulSet",
+  "DaemonSet",
+  "ControllerRevision",
+  "Job",
+  "CronJob",
+  "NetworkPolicy",
+  "Ingress",
+  "EndpointSlice",
+  "Role",
+  "RoleBinding",
+  "PodDisruptionBudget",
+  "HorizontalPodAutoscaler",
+  "Lease",
+];
+
+/** The set's objects of a kind in a namespace that are not patches. */
+export function declaredIn(stack: StackIndex, kind: string, namespace: string): KubeObject[] {
+  return stack.inNamespace(kind, namespace).filter((o) => !stack.isPatch(o));
+}

@@ -1,0 +1,45 @@
+import { isNamespaced } from "../../engine/kinds";
+import { resourceControl } from "../define";
+import { NAMESPACED_KINDS } from "./namespaces";
+
+/**
+ * Namespaced objects live in a namespace of their own, not in `default`: the default namespace
+ * has no Pod Security labels, NetworkPolicies or quotas of its own and is shared by everyone
+ * who forgets a namespace. An unset namespace is reported too: it lands in `default` (or in
+ * whatever namespace the kubeconfig context or the Pulumi provider names), which a reviewer of
+ * the manifest cannot see.
+ */
+export const namespaceNotDefault = resourceControl({
+  id: "namespace-not-default",
+  title: "Objects set a namespace other than default",
+  family: "namespace",
+  level: "hardened",
+  severity: "medium",
+  references: {
+    catalog: "NS-001",
+    nsaCisa: "Network separation and hardening › Namespaces",
+    cis: "5.7.4",
+  },
+  remediation: "Set metadata.namespace to the application's own namespace on every namespaced object.",
+  kinds: NAMESPACED_KINDS,
+  check(object) {
+    if (isNamespaced(object) !== true) return [];
+    const ns = object.metadata?.namespace;
+    if (typeof ns !== "string" || ns === "") {
+      return [
+        {
+          message:
+            "no metadata.namespace: lands in the default namespace (or the one the kubeconfig context or Pulumi provider names); set it explicitly",
+          path: "metadata.namespace",
+        },
+      ];
+    }
+    if (ns !== "default") return [];
+    return [
+      {
+        message: 'metadata.namespace is "default": use a namespace of the application\'s own',
+        path: "metadata.namespace",
+      },
+    ];
+  },
+});

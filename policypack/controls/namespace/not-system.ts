@@ -1,0 +1,55 @@
+import { str } from "../../engine/access";
+import { configStrings } from "../../engine/control";
+import { globMatch } from "../../engine/exemptions";
+import { isNamespaced } from "../../engine/kinds";
+import { resourceControl } from "../define";
+import { NAMESPACED_KINDS } from "./namespaces";
+
+/**
+ * Application and tenant objects stay out of the system namespaces (kube-system, kube-public,
+ * kube-node-lease): kube-system's pods and service accounts are the control plane's, and a pod
+ * placed there can mount their secrets and tokens. Platform components that belong there are
+ * allowlisted by `namespace/name` pattern.
+ */
+export const namespaceNotSystem = resourceControl({
+  id: "namespace-not-system",
+  title: "Tenant objects not in system namespaces",
+  family: "namespace",
+  level: "hardened",
+  severity: "medium",
+  references: {
+    catalog: "NS-002",
+    nsaCisa: "Network separation and hardening › Namespaces",
+  },
+  remediation:
+    "Move the object to the application's own namespace; allowlist platform components that must live in kube-system.",
+  kinds: NAMESPACED_KINDS,
+  config: {
+    systemNamespaces: {
+      type: "array",
+      items: { type: "string" },
+      description: "Namespaces reserved for the cluster itself.",
+      default: ["kube-system", "kube-public", "kube-node-lease"],
+    },
+    allowed: {
+      type: "array",
+      items: { type: "string" },
+      description:
+        'Objects ("namespace/name", with * and ? wildcards) allowed in a system namespace, e.g. "kube-system/coredns*".',
+      default: [],
+    },
+  },
+  check(object, ctx) {
+    if (isNamespaced(object) !== true) return [];
+    const ns = str(object.metadata?.namespace);
+    if (ns === undefined || !configStrings(ctx.config, "systemNamespaces").includes(ns)) return [];
+    const id = `${ns}/${str(object.metadata?.name) ?? ""}`;
+    if (configStrings(ctx.config, "allowed").some((p) => globMatch(p, id))) return [];
+    return [
+      {
+        message: `metadata.namespace is the system namespace ${JSON.stringify(ns)}: it belongs to the cluster, not to applications`,
+        path: "metadata.namespace",
+      },
+    ];
+  },
+});
