@@ -54,7 +54,12 @@ new k8s.core.v1.Service(
   "shop",
   {
     metadata: { name: "shop", namespace: "default" },
-    spec: { type: "LoadBalancer", selector: labels, ports: [{ port: 80, targetPort: 80 }], externalIPs: ["203.0.113.10"] },
+    spec: {
+      type: "LoadBalancer",
+      selector: labels,
+      ports: [{ port: 80, targetPort: 80 }],
+      externalIPs: ["203.0.113.10"],
+    },
   },
   { provider },
 );
