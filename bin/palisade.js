@@ -8,7 +8,14 @@ if (!fs.existsSync(entry)) {
   process.stderr.write("palisade: the CLI is not built yet; run `npm run build` (npm ci runs it for you)\n");
   process.exit(2);
 }
-require(entry).main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(`palisade: internal error: ${err && err.message ? err.message : String(err)}\n`); process.exitCode = 2; },
-);
+require(entry)
+  .main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`palisade: internal error: ${err && err.message ? err.message : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
