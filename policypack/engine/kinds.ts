@@ -78,6 +78,11 @@ const kinds: Record<string, KindInfo> = {
 /** Every built-in kind Palisade knows, in no particular order. */
 export const BUILTIN_KINDS: readonly string[] = Object.keys(kinds);
 
+/** The namespaced built-in kinds that are stored objects (review requests are not: nothing lands anywhere). */
+export const NAMESPACED_KINDS: readonly string[] = BUILTIN_KINDS.filter(
+  (k) => kinds[k]?.namespaced === true && !k.endsWith("Review"),
+);
+
 /** The API group of an apiVersion: "" for "v1", "apps" for "apps/v1". */
 export function apiGroup(apiVersion: string): string {
   const slash = apiVersion.indexOf("/");

@@ -34,6 +34,8 @@ export class StackIndex {
   readonly namespaceDocuments: ReadonlyMap<string, readonly KubeObject[]>;
   /** Namespaces that hold at least one pod-bearing object. */
   readonly workloadNamespaces: ReadonlySet<string>;
+  /** The workloads of each namespace, in input order. */
+  readonly workloadsByNamespace: ReadonlyMap<string, readonly WorkloadEntry[]>;
   readonly defaultNamespace: string;
   private readonly kinds = new Map<string, KubeObject[]>();
   private readonly byKey = new Map<string, KubeObject>();
@@ -49,6 +51,7 @@ export class StackIndex {
     const namespaces = new Map<string, KubeObject>();
     const namespaceDocuments = new Map<string, KubeObject[]>();
     const workloadNamespaces = new Set<string>();
+    const workloadsByNamespace = new Map<string, WorkloadEntry[]>();
     for (const object of objects) {
       const kind = typeof object.kind === "string" ? object.kind : "";
       push(this.kinds, kind, object);
@@ -67,14 +70,17 @@ export class StackIndex {
       if (pod !== undefined) {
         this.pods.set(object, pod);
         const ns = namespace ?? this.defaultNamespace;
-        workloads.push({ object, pod, namespace: ns });
+        const entry = { object, pod, namespace: ns };
+        workloads.push(entry);
         workloadNamespaces.add(ns);
+        push(workloadsByNamespace, ns, entry);
       }
     }
     this.workloads = workloads;
     this.namespaces = namespaces;
     this.namespaceDocuments = namespaceDocuments;
     this.workloadNamespaces = workloadNamespaces;
+    this.workloadsByNamespace = workloadsByNamespace;
   }
 
   isPatch(object: KubeObject): boolean {

@@ -1,10 +1,10 @@
 /**
  * What the namespace-level stack controls share (here and in the network and service-account
- * families): the object a namespace finding is reported on, the workloads of each namespace
- * indexed once, and the labels a namespace ends up with after its documents and patches.
+ * families): the object a namespace finding is reported on, and the labels a namespace ends up
+ * with after its documents and patches.
  */
 import { isRecord } from "../../engine/access";
-import type { StackIndex, WorkloadEntry } from "../../engine/stack";
+import type { StackIndex } from "../../engine/stack";
 import type { KubeObject } from "../../engine/types";
 
 /**
@@ -19,17 +19,6 @@ export function namespaceSubject(stack: StackIndex, name: string): KubeObject {
 export function namespaceLabel(stack: StackIndex, name: string): string {
   const declared = stack.namespaces.has(name) ? "" : " (not declared in this set)";
   return `namespace ${JSON.stringify(name)}${declared}`;
-}
-
-/** The workloads of each namespace, in input order. */
-export function workloadsByNamespace(stack: StackIndex): ReadonlyMap<string, readonly WorkloadEntry[]> {
-  const out = new Map<string, WorkloadEntry[]>();
-  for (const w of stack.workloads) {
-    const list = out.get(w.namespace);
-    if (list === undefined) out.set(w.namespace, [w]);
-    else list.push(w);
-  }
-  return out;
 }
 
 /**
@@ -56,40 +45,6 @@ export function applyLabels(
 export function mergedLabels(stack: StackIndex, documents: readonly KubeObject[]): Record<string, unknown> {
   return documents.reduce<Record<string, unknown>>((labels, d) => applyLabels(labels, d, stack.isPatch(d)), {});
 }
-
-/**
- * The namespaced built-in kinds (engine/kinds.ts's table, which does not export its list); a
- * test keeps the two in step.
- */
-export const NAMESPACED_KINDS: readonly string[] = [
-  "Pod",
-  "PodTemplate",
-  "ReplicationController",
-  "Service",
-  "ServiceAccount",
-  "Secret",
-  "ConfigMap",
-  "Endpoints",
-  "Event",
-  "LimitRange",
-  "ResourceQuota",
-  "PersistentVolumeClaim",
-  "Deployment",
-  "ReplicaSet",
-  "StatefulSet",
-  "DaemonSet",
-  "ControllerRevision",
-  "Job",
-  "CronJob",
-  "NetworkPolicy",
-  "Ingress",
-  "EndpointSlice",
-  "Role",
-  "RoleBinding",
-  "PodDisruptionBudget",
-  "HorizontalPodAutoscaler",
-  "Lease",
-];
 
 /** The set's objects of a kind in a namespace that are not patches. */
 export function declaredIn(stack: StackIndex, kind: string, namespace: string): KubeObject[] {

@@ -1,6 +1,6 @@
 import { isNamespaced } from "../../engine/kinds";
 import { resourceControl } from "../define";
-import { NAMESPACED_KINDS } from "./namespaces";
+import { NAMESPACED_KINDS } from "../../engine/kinds";
 
 /**
  * Namespaced objects live in a namespace of their own, not in `default`: the default namespace

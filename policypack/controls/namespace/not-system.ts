@@ -3,7 +3,7 @@ import { configStrings } from "../../engine/control";
 import { globMatch } from "../../engine/exemptions";
 import { isNamespaced } from "../../engine/kinds";
 import { resourceControl } from "../define";
-import { NAMESPACED_KINDS } from "./namespaces";
+import { NAMESPACED_KINDS } from "../../engine/kinds";
 
 /**
  * Application and tenant objects stay out of the system namespaces (kube-system, kube-public,

@@ -2,7 +2,7 @@ import { configString } from "../../engine/control";
 import { describe, resourceRef } from "../../engine/kinds";
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
-import { mergedLabels, namespaceLabel, namespaceSubject, workloadsByNamespace } from "./namespaces";
+import { mergedLabels, namespaceLabel, namespaceSubject } from "./namespaces";
 
 /**
  * Namespaces are the administrative boundary (RBAC, PSA, NetworkPolicy and quota all stop at
@@ -36,7 +36,7 @@ export const namespaceTenantBoundary = stackControl({
   checkStack(stack, ctx) {
     const label = configString(ctx.config, "tenantLabel") ?? "app.kubernetes.io/part-of";
     const out: Violation[] = [];
-    for (const [namespace, workloads] of workloadsByNamespace(stack)) {
+    for (const [namespace, workloads] of stack.workloadsByNamespace) {
       const tenants = new Map<string, string>();
       const own = mergedLabels(stack, stack.namespaceDocuments.get(namespace) ?? [])[label];
       if (typeof own === "string" && own !== "") tenants.set(own, `the Namespace`);

@@ -1,7 +1,7 @@
 import { join } from "../../engine/access";
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
-import { declaredIn, workloadsByNamespace } from "../namespace/namespaces";
+import { declaredIn } from "../namespace/namespaces";
 import { activeRules, isNetworkPolicy, peerSelector, podSelectorOf, ruleLabel } from "./policy";
 import { describeSelector, isEverything, labelsOf, parseSelector, selects, type Selector } from "./selectors";
 
@@ -26,7 +26,7 @@ export const networkDanglingSelectors = stackControl({
     "Fix the selector's labels to match the pod template labels of the intended workload, or delete the policy or rule if the workload is gone.",
   kinds: ["NetworkPolicy"],
   checkStack(stack) {
-    const workloads = workloadsByNamespace(stack);
+    const workloads = stack.workloadsByNamespace;
     const out: Violation[] = [];
     for (const [namespace, entries] of workloads) {
       const labelSets = entries.map((w) => labelsOf(w.pod.metadata));

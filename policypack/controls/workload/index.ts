@@ -17,6 +17,7 @@ import { podSecurityContextSet } from "./security-context-set";
 import { podShareProcessNamespace } from "./share-process-namespace";
 import { containerSudo } from "./sudo";
 import { podSystemPriorityClass } from "./system-priority-class";
+import { serviceSelectsWorkload } from "./service-selects-workload";
 import { tillerAndDashboardSkipLogin } from "./tiller-dashboard";
 import { podUserNamespace } from "./user-namespace";
 
@@ -42,4 +43,5 @@ export const workloadControls: readonly Control[] = [
   recommendedLabels,
   deprecatedApiVersion,
   containerSudo,
+  serviceSelectsWorkload,
 ];

@@ -1,4 +1,4 @@
-import { NAMESPACED_KINDS } from "../../../policypack/controls/namespace/namespaces";
+import { NAMESPACED_KINDS } from "../../../policypack/engine/kinds";
 import { namespaceNotDefault } from "../../../policypack/controls/namespace/not-default";
 import { namespaceNotSystem } from "../../../policypack/controls/namespace/not-system";
 import { isNamespaced } from "../../../policypack/engine/kinds";
@@ -16,6 +16,7 @@ const GROUPS: Record<string, string> = {
   NetworkPolicy: "networking.k8s.io/v1",
   Ingress: "networking.k8s.io/v1",
   EndpointSlice: "discovery.k8s.io/v1",
+  CSIStorageCapacity: "storage.k8s.io/v1",
   Role: "rbac.authorization.k8s.io/v1",
   RoleBinding: "rbac.authorization.k8s.io/v1",
   PodDisruptionBudget: "policy/v1",
