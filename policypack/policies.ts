@@ -178,8 +178,12 @@ export function pathIsSet(object: unknown, path: string): boolean {
 function exemptionOf(control: Control, object: KubeObject, raw: PolicySettings, now: Date): Exemption | undefined {
   const annotated = annotationExemptions(object, now);
   if (annotated.controls.has(control.id)) return annotated.exemption;
+  const config = exemptionsConfig(control, raw);
+  // Only a configured exemption needs the object's name and namespace: an unknown namespace
+  // must not turn a certain violation into "can't run during preview".
+  if ((config.exemptions ?? []).length === 0) return undefined;
   const ref = resourceRef(object);
-  return configExemption(exemptionsConfig(control, raw), control.id, ref, ref.namespace ?? "default", now);
+  return configExemption(config, control.id, ref, ref.namespace ?? "default", now);
 }
 
 function describeViolation(v: Violation): string {

@@ -140,3 +140,25 @@ describe("remediation", () => {
     ).toBeUndefined();
   });
 });
+
+describe("an unknown namespace", () => {
+  const props = () => {
+    const d = deployment({ hostNetwork: true, containers: [] }) as { metadata: Record<string, unknown> };
+    d.metadata["namespace"] = UNKNOWN.string;
+    return d;
+  };
+
+  it("does not hide a certain violation when no config exemption could apply", async () => {
+    const d = await analyzeResource(hostNetwork, { type: "kubernetes:apps/v1:Deployment", props: props() });
+    expect(d).toEqual([expect.objectContaining({ policyName: "pod-host-network", enforcementLevel: "mandatory" })]);
+  });
+
+  it("is 'cannot verify' when a namespace-scoped config exemption might apply", async () => {
+    const d = await analyzeResource(
+      hostNetwork,
+      { type: "kubernetes:apps/v1:Deployment", props: props() },
+      { "pod-host-network": { exemptions: [{ namespaces: ["legacy"], reason: "old" }] } },
+    );
+    expect(d).toEqual([expect.objectContaining({ policyName: "pod-host-network", enforcementLevel: "advisory" })]);
+  });
+});
