@@ -11,6 +11,21 @@ import type { KubeObject, SourceLocation } from "../policypack/engine/types";
 export const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
 /** Folders a recursive walk passes over: dependencies and VCS metadata are never manifests. */
 const SKIPPED_DIRS = new Set(["node_modules", ".git"]);
+/**
+ * Files a recursive walk passes over: tool configuration and metadata that sit beside manifests
+ * (cdk8s writes construct-metadata.json into its output folder). Named explicitly, they are read.
+ */
+export const NON_MANIFEST_FILES = new Set([
+  "construct-metadata.json",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "cdk8s.yaml",
+  "Pulumi.yaml",
+  "PulumiPolicy.yaml",
+  "Chart.yaml",
+  "values.yaml",
+]);
 export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 export interface LoadedObjects {
@@ -44,7 +59,11 @@ export function expandPaths(paths: readonly string[], errors: ParseError[]): str
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name)) walk(full);
-      } else if (MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
+      } else if (
+        MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase()) &&
+        !NON_MANIFEST_FILES.has(entry.name) &&
+        !/^Pulumi\..+\.ya?ml$/.test(entry.name)
+      ) {
         files.push(full);
       }
     }

@@ -180,6 +180,9 @@ describe("palisade check: exit codes and exemptions", () => {
       }),
     );
     fs.writeFileSync(path.join(dir, "notes.txt"), "not a manifest");
+    // Tool files beside manifests are passed over in a walk (cdk8s writes construct-metadata.json).
+    fs.writeFileSync(path.join(dir, "construct-metadata.json"), JSON.stringify({ version: "1.0.0", resources: {} }));
+    fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  a: b\n");
     const r = await cli(["check", "--format", "json", "--level", "baseline", dir]);
     const report = JSON.parse(r.stdout) as { summary: { files: number; objects: number } };
     expect(report.summary).toEqual(expect.objectContaining({ files: 3, objects: 3 }));
