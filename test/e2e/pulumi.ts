@@ -46,14 +46,24 @@ export class PulumiWorkspace {
   readonly backend: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  /** A fresh copy of a program folder (or an empty folder) with its own file backend. */
-  constructor(name: string, source?: string) {
+  /** Scratch space of this workspace: the backend, rendered output, exported state. */
+  readonly scratch: string;
+
+  /**
+   * A program folder with its own file backend: a fresh copy of `source`, or — with `inPlace` —
+   * the folder itself (for programs that require the repository's compiled code by a relative
+   * path; their committed stack config already carries its encryption salt, so nothing is written).
+   */
+  constructor(name: string, source?: string, options: { inPlace?: boolean } = {}) {
     fs.mkdirSync(SCRATCH, { recursive: true });
     const base = fs.mkdtempSync(path.join(SCRATCH, `${name}-`));
-    this.dir = path.join(base, "program");
+    this.scratch = base;
+    this.dir = options.inPlace === true && source !== undefined ? source : path.join(base, "program");
     this.backend = path.join(base, "state");
     fs.mkdirSync(this.backend, { recursive: true });
-    if (source !== undefined)
+    if (options.inPlace === true) {
+      // run where it is
+    } else if (source !== undefined)
       fs.cpSync(source, this.dir, {
         recursive: true,
         filter: (p) => !/node_modules|rendered|Pulumi\.[^/]*\.yaml$/.test(path.relative(source, p)),
