@@ -1,4 +1,4 @@
-import { rec, str, type Rec } from "../../engine/access";
+import { num, rec, str, type Rec } from "../../engine/access";
 import { configStrings } from "../../engine/control";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
@@ -13,7 +13,10 @@ const NAMESPACE_NAME = "kubernetes.io/metadata.name";
 function allowsDns(rule: RuleView): boolean {
   return rule.ports.some((p) => {
     const port = portOf(p);
-    return port === 53 || (typeof port === "string" && DNS_PORT_NAMES.includes(port));
+    if (port === 53 || (typeof port === "string" && DNS_PORT_NAMES.includes(port))) return true;
+    // A range (port…endPort) that spans 53 opens DNS just the same.
+    const end = num(p["endPort"]);
+    return typeof port === "number" && end !== undefined && port <= 53 && 53 <= end;
   });
 }
 
