@@ -19,7 +19,8 @@ module.exports = {
       transform,
       testMatch: ["<rootDir>/test/cluster/**/*.test.ts"],
       modulePathIgnorePatterns: ["<rootDir>/.tools/", "<rootDir>/dist/"],
-      testTimeout: 10 * 60_000,
+      // Jest reads testTimeout only at the top level: the long suites set theirs in a setup file.
+      setupFilesAfterEnv: ["<rootDir>/test/helpers/long-timeout.ts"],
     },
     {
       // The real Pulumi CLI, language host and Kubernetes provider (scripts/setup-pulumi builds them).
@@ -28,7 +29,8 @@ module.exports = {
       transform,
       testMatch: ["<rootDir>/test/e2e/**/*.test.ts"],
       modulePathIgnorePatterns: ["<rootDir>/.tools/", "<rootDir>/dist/"],
-      testTimeout: 10 * 60_000,
+      // Jest reads testTimeout only at the top level: the long suites set theirs in a setup file.
+      setupFilesAfterEnv: ["<rootDir>/test/helpers/long-timeout.ts"],
     },
   ],
 };

@@ -5,8 +5,19 @@ import { cli } from "../helpers/cli";
 
 const FIX = path.join(__dirname, "..", "fixtures", "cli");
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tmpDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 function tmp(name: string, content: string | Buffer): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "palisade-cli-"));
+  const dir = tmpDir("palisade-cli-");
   const file = path.join(dir, name);
   fs.writeFileSync(file, content);
   return file;
@@ -166,7 +177,7 @@ describe("palisade check: exit codes and exemptions", () => {
   });
 
   it("walks directories recursively for yaml, yml and json", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "palisade-dir-"));
+    const dir = tmpDir("palisade-dir-");
     fs.mkdirSync(path.join(dir, "a", "b"), { recursive: true });
     fs.writeFileSync(path.join(dir, "a", "one.yaml"), HOST_NET_POD);
     fs.writeFileSync(path.join(dir, "a", "b", "two.yml"), HOST_NET_POD);

@@ -21,6 +21,10 @@ interface RuleSpec {
 const r = (apiGroups: string[], resources: string[], verbs: string[]): RuleSpec => ({ apiGroups, resources, verbs });
 
 const AGGREGATE_TO_VIEW: readonly RuleSpec[] = [
+  // Measured against a real 1.35 kube-apiserver (test/cluster/rbac-agreement.test.ts): these are
+  // in the bootstrap roles of 1.35 and were missing from the older test data.
+  r(["events.k8s.io"], ["events"], READ),
+  r(["resource.k8s.io"], ["resourceclaims", "resourceclaims/status", "resourceclaimtemplates"], READ),
   r(
     [""],
     [
@@ -97,6 +101,8 @@ const AGGREGATE_TO_VIEW: readonly RuleSpec[] = [
 ];
 
 const AGGREGATE_TO_EDIT: readonly RuleSpec[] = [
+  r(["events.k8s.io"], ["events"], WRITE),
+  r(["resource.k8s.io"], ["resourceclaims", "resourceclaimtemplates"], WRITE),
   r([""], ["pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "secrets", "services/proxy"], READ),
   r([""], ["serviceaccounts"], ["impersonate"]),
   r([""], ["pods", "pods/attach", "pods/exec", "pods/portforward", "pods/proxy"], WRITE),

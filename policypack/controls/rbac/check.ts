@@ -7,7 +7,9 @@ import { writtenNamespace } from "./subjects";
 
 /** One violation per rule that grants the capability, at `rules[i]`. */
 export function grantViolations(object: KubeObject, sensitive: Sensitive): Violation[] {
-  return grantsOf(rulesOf(object), sensitive).map((g) => ({
+  // A Role is only ever bound by RoleBindings, which cannot grant cluster-scoped requests: the
+  // authorizer denies them whatever the Role says, so they are not findings.
+  return grantsOf(rulesOf(object), sensitive, object.kind === "Role" ? "namespace" : "cluster").map((g) => ({
     message: describeGrant(g, sensitive.what),
     path: g.rule.path,
   }));
