@@ -4,18 +4,13 @@
  * blocks inside their CIDR, selectors matching templates, …), Pod Security Admission at the
  * namespace's pinned restricted level admits the workload's pods and refuses a privileged one,
  * and the RBAC presets grant what they say and nothing more.
- *
- * It needs the control-plane binaries (scripts/setup-control-plane, minutes to build) and a
- * spare core, so it runs only with PALISADE_CLUSTER_TESTS=1; it belongs in the `cluster` jest
- * project (test/cluster/), where the lead may move it.
  */
 import fc from "fast-check";
 import { hardenedWorkload, secureNamespace, type Manifest } from "../../components/manifests";
-import { ControlPlane, SETUP_TIMEOUT_MS } from "../cluster/control-plane";
-import { scenario } from "./arbitraries";
+import { scenario } from "../components/arbitraries";
+import { ControlPlane, SETUP_TIMEOUT_MS } from "./control-plane";
 
-const enabled = process.env["PALISADE_CLUSTER_TESTS"] === "1";
-const suite = enabled ? describe : describe.skip;
+const suite = describe;
 /** Generated scenarios to apply, and the seed (fixed, so a failure reproduces). */
 const SCENARIOS = Number(process.env["PALISADE_CLUSTER_SCENARIOS"] ?? 12);
 const SEED = Number(process.env["PALISADE_CLUSTER_SEED"] ?? 42);
@@ -182,7 +177,3 @@ suite("components on a real API server", () => {
     expect(await cp.can(ci, "create", "deployments", "kube-system", apps)).toBe(false);
   }, 120_000);
 });
-
-if (!enabled) {
-  it.skip("needs PALISADE_CLUSTER_TESTS=1 and the control-plane binaries", () => undefined);
-}
