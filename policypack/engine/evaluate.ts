@@ -182,6 +182,13 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
     });
   }
 
+  // One reporter for every resource control run (not a closure per object and control): it
+  // records against the control and object being run, which runResourceControl reports synchronously.
+  let currentControl: ResourceControl | undefined;
+  let currentObject: KubeObject = {};
+  const reportCurrent = (v: Violation, extra?: Partial<Finding>): void =>
+    record(currentControl, currentObject, v, extra);
+
   let evaluated = 0;
   for (const object of objects) {
     const kind = typeof object.kind === "string" ? object.kind : "";
@@ -221,6 +228,7 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
       active = activeControls(resourceControls, isBuiltinKind(object) ? kind : "Deployment", level, version);
       activeCache.set(cacheKey, active);
     }
+    currentObject = object;
     for (const control of active) {
       const ctx: CheckContext = {
         level,
@@ -230,7 +238,8 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
         namespace,
         defaultNamespace: stack.defaultNamespace,
       };
-      runResourceControl(control, object, ctx, (v, extra) => record(control, object, v, extra));
+      currentControl = control;
+      runResourceControl(control, object, ctx, reportCurrent);
     }
   }
 

@@ -53,11 +53,19 @@ export function annotationExemptions(object: KubeObject, now: Date): AnnotationE
   return { controls: new Set(listed), exemption, problems, listed };
 }
 
+/** Compiled globs: the same few patterns are matched against every object. */
+const globCache = new Map<string, RegExp>();
+
 /** Glob with `*` and `?`, anchored. */
 export function globMatch(pattern: string, text: string): boolean {
-  let re = "^";
-  for (const ch of pattern) re += ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`${re}$`).test(text);
+  let compiled = globCache.get(pattern);
+  if (compiled === undefined) {
+    let re = "^";
+    for (const ch of pattern) re += ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    compiled = new RegExp(`${re}$`);
+    if (globCache.size < 10_000) globCache.set(pattern, compiled);
+  }
+  return compiled.test(text);
 }
 
 function matchesAny(patterns: readonly string[] | undefined, value: string | undefined): boolean {

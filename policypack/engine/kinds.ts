@@ -89,11 +89,25 @@ export function apiGroup(apiVersion: string): string {
   return slash < 0 ? "" : apiVersion.slice(0, slash);
 }
 
+/** kindInfo by kind, then apiVersion: asked for several times per object, answered once per pair. */
+const infoCache = new Map<string, Map<string, KindInfo | null>>();
+
 export function kindInfo(object: KubeObject): KindInfo | undefined {
-  if (typeof object.kind !== "string" || typeof object.apiVersion !== "string") return undefined;
-  const info = kinds[object.kind];
-  if (info === undefined || !Object.prototype.hasOwnProperty.call(kinds, object.kind)) return undefined;
-  return info.groups.includes(apiGroup(object.apiVersion)) ? info : undefined;
+  const kind = object.kind;
+  const apiVersion = object.apiVersion;
+  if (typeof kind !== "string" || typeof apiVersion !== "string") return undefined;
+  let byVersion = infoCache.get(kind);
+  if (byVersion === undefined) {
+    byVersion = new Map();
+    if (infoCache.size < 10_000) infoCache.set(kind, byVersion);
+  }
+  let info = byVersion.get(apiVersion);
+  if (info === undefined) {
+    const known = Object.prototype.hasOwnProperty.call(kinds, kind) ? kinds[kind] : undefined;
+    info = known !== undefined && known.groups.includes(apiGroup(apiVersion)) ? known : null;
+    if (byVersion.size < 100) byVersion.set(apiVersion, info);
+  }
+  return info ?? undefined;
 }
 
 export function isBuiltinKind(object: KubeObject): boolean {

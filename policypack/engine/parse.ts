@@ -5,6 +5,7 @@
  */
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from "yaml";
 import { isRecord } from "./access";
+import { fastParse } from "./fast-yaml";
 import type { KubeObject } from "./types";
 
 export interface ParsedObject {
@@ -27,6 +28,11 @@ export interface ParseResult {
 export interface ParseLimits {
   /** Alias expansions allowed per document (yaml's own guard against alias bombs). */
   readonly maxAliasCount?: number;
+  /**
+   * Try the fast path for plain block YAML first (fast-yaml.ts); it hands anything else to the
+   * `yaml` package, with the same results. false: always the `yaml` package. @default true
+   */
+  readonly fast?: boolean;
 }
 
 const LIST_KIND = /List$/;
@@ -67,6 +73,17 @@ export function parseManifests(text: string, file: string, limits: ParseLimits =
       });
       return { objects, errors };
     }
+  }
+
+  const fast = limits.fast === false ? undefined : fastParse(text);
+  if (fast !== undefined) {
+    for (const doc of fast) {
+      const fail = (message: string): void => {
+        errors.push({ file, line: doc.line, column: 1, message });
+      };
+      collect(doc.value, doc.line, objects, fail, doc.itemLines);
+    }
+    return { objects, errors };
   }
 
   const docs = parseAllDocuments(text, {

@@ -36,9 +36,15 @@ interface Spec {
   readonly items?: Spec;
   /** For objects used as string maps (labels, annotations). */
   readonly values?: Spec;
+  /** `fields` as [name, spec] pairs, computed once. */
+  readonly entries?: readonly (readonly [string, Spec])[];
 }
 
-const S = (type: Expect, more: Omit<Spec, "type"> = {}): Spec => ({ type, ...more });
+const S = (type: Expect, more: Omit<Spec, "type" | "entries"> = {}): Spec => ({
+  type,
+  ...more,
+  ...(more.fields !== undefined ? { entries: Object.entries(more.fields) } : {}),
+});
 const STRING_MAP = S("object", { values: S("string") });
 const STRINGS = S("array", { items: S("string") });
 
@@ -189,25 +195,68 @@ const KIND_SPECS: Readonly<Record<string, Readonly<Record<string, Spec>>>> = {
   LimitRange: { spec: S("object", { fields: { limits: S("array", { items: S("object") }) } }) },
 };
 
-function walk(value: unknown, spec: Spec, path: string, out: ShapeError[]): void {
+/**
+ * Where walk is: the segments from the root, kept on one stack and joined into a path only when
+ * a field is wrong (most objects are well-formed, and building every path cost more than the
+ * checks). FIELD joins with ".", INDEX as [i], KEY as ["k"], exactly as the paths were written.
+ */
+const FIELD = 0;
+const INDEX = 1;
+const KEY = 2;
+const segKinds: number[] = [];
+const segValues: (string | number)[] = [];
+
+function currentPath(): string {
+  let p = "";
+  for (let i = 0; i < segKinds.length; i++) {
+    const v = segValues[i] as string | number;
+    if (segKinds[i] === FIELD) p = p === "" ? (v as string) : `${p}.${v}`;
+    else if (segKinds[i] === INDEX) p += `[${v}]`;
+    else p += `[${JSON.stringify(v)}]`;
+  }
+  return p;
+}
+
+function walk(value: unknown, spec: Spec, kind: number, segment: string | number, out: ShapeError[]): void {
   if (value === undefined || value === null) return; // absent (or null) is the API's "unset"
+  segKinds.push(kind);
+  segValues.push(segment);
+  try {
+    walkHere(value, spec, out);
+  } finally {
+    segKinds.pop();
+    segValues.pop();
+  }
+}
+
+function walkHere(value: unknown, spec: Spec, out: ShapeError[]): void {
   if (!matches(value, spec.type)) {
+    const path = currentPath();
     out.push({
       path,
       message: `${path}: expected ${spec.type === "object" ? "a mapping" : spec.type === "array" ? "a list" : `a ${spec.type}`}, found ${typeName(value)}`,
     });
     return;
   }
-  if (spec.fields !== undefined) {
+  if (spec.entries !== undefined) {
     const rec = value as Record<string, unknown>;
-    for (const [k, s] of Object.entries(spec.fields)) walk(rec[k], s, path === "" ? k : `${path}.${k}`, out);
+    for (const [k, s] of spec.entries) walk(rec[k], s, FIELD, k, out);
   }
   if (spec.values !== undefined) {
-    for (const [k, v] of Object.entries(value as Record<string, unknown>))
-      walk(v, spec.values, `${path}[${JSON.stringify(k)}]`, out);
+    const rec = value as Record<string, unknown>;
+    for (const k of Object.keys(rec)) walk(rec[k], spec.values, KEY, k, out);
   }
-  if (spec.items !== undefined)
-    (value as unknown[]).forEach((v, i) => walk(v, spec.items as Spec, `${path}[${i}]`, out));
+  if (spec.items !== undefined) {
+    const items = value as unknown[];
+    for (let i = 0; i < items.length; i++) if (i in items) walk(items[i], spec.items, INDEX, i, out);
+  }
+}
+
+/** Walks `value` against `spec` from the root path `path`. */
+function walkRoot(value: unknown, spec: Spec, path: string, out: ShapeError[]): void {
+  segKinds.length = 0;
+  segValues.length = 0;
+  walk(value, spec, FIELD, path, out);
 }
 
 function dig(value: unknown, path: string): unknown {
@@ -222,7 +271,7 @@ function dig(value: unknown, path: string): unknown {
 /** Wrong-typed fields of an object, each with its path; empty when the object is well-formed. */
 export function shapeErrors(object: KubeObject, pod: PodView | undefined): ShapeError[] {
   const out: ShapeError[] = [];
-  walk(object.metadata, metadata, "metadata", out);
+  walkRoot(object.metadata, metadata, "metadata", out);
   if (pod !== undefined) {
     const parts = pod.specPath.split(".");
     // Every step down to the pod spec must be a mapping, or the pod would be silently empty.
@@ -234,10 +283,10 @@ export function shapeErrors(object: KubeObject, pod: PodView | undefined): Shape
         return out;
       }
     }
-    walk(dig(object, pod.metadataPath), metadata, pod.metadataPath, out);
-    walk(dig(object, pod.specPath), podSpec, pod.specPath, out);
+    walkRoot(dig(object, pod.metadataPath), metadata, pod.metadataPath, out);
+    walkRoot(dig(object, pod.specPath), podSpec, pod.specPath, out);
   }
   const kindSpec = typeof object.kind === "string" ? KIND_SPECS[object.kind] : undefined;
-  if (kindSpec !== undefined) for (const [k, s] of Object.entries(kindSpec)) walk(object[k], s, k, out);
+  if (kindSpec !== undefined) for (const [k, s] of Object.entries(kindSpec)) walkRoot(object[k], s, k, out);
   return out;
 }

@@ -136,8 +136,20 @@ export interface Sensitive {
   readonly permissions: readonly Permission[];
 }
 
+/**
+ * requestsOf per capability and scope: the capabilities are constants, asked about for every role
+ * by each of the role controls. Callers only read the lists.
+ */
+const requestsCache = new WeakMap<Sensitive, Partial<Record<GrantScope, Request[]>>>();
+
 /** The requests of a sensitive capability that apply in a scope. */
 export function requestsOf(sensitive: Sensitive, scope: GrantScope = "cluster"): Request[] {
+  let byScope = requestsCache.get(sensitive);
+  if (byScope === undefined) requestsCache.set(sensitive, (byScope = {}));
+  return (byScope[scope] ??= expandRequests(sensitive, scope));
+}
+
+function expandRequests(sensitive: Sensitive, scope: GrantScope): Request[] {
   const out: Request[] = [];
   for (const p of sensitive.permissions) {
     if (scope === "namespace" && p.clusterScoped === true) continue;
