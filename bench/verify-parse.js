@@ -53,7 +53,7 @@ function check(text, name) {
 
 function walk(dir, out) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (["node_modules", ".git", ".tools", "dist", ".peers"].includes(e.name)) continue;
+    if (["node_modules", ".git", ".tools", "dist", ".peers", ".work"].includes(e.name)) continue;
     const p = path.join(dir, e.name);
     if (e.isDirectory()) walk(p, out);
     else if (/\.ya?ml$/.test(e.name)) out.push(p);
