@@ -81,8 +81,8 @@ function runsFor(size, opts) {
 const SLOW_CAP_S = 300;
 
 /**
- * How a peer is run on a corpus: fast peers like Palisade; slow ones (Checkov, Trivy: about a
- * minute per thousand objects here) 3 runs at 1k, once at 10k, once capped at 50k, and the
+ * How a peer is run on a corpus: fast peers like Palisade; slow ones (Checkov, Trivy: tens of
+ * seconds per thousand objects here) 3 runs at 1k, once at 10k, once capped at 50k, and the
  * directory form only at 1k. Returns undefined when the cell is not run.
  */
 function peerPlan(peer, size, form, opts) {
@@ -217,7 +217,7 @@ function main() {
       for (const p of peers.filter((x) => x.ok)) {
         const plan = peerPlan(p.peer, size, form, opts);
         if (plan === undefined) {
-          tools[p.peer.id] = { skipped: "not run: about a minute per 1,000 objects here (time budget)" };
+          tools[p.peer.id] = { skipped: "not run: tens of seconds per 1,000 objects here (time budget)" };
           continue;
         }
         const command = p.peer.command(p.binary, target, form === "dir");

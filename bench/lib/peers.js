@@ -47,7 +47,7 @@ const PEERS = [
     package: "checkov",
     version: "3.3.30",
     binary: path.join(PEERS_DIR, "checkov-venv", "bin", "checkov"),
-    // About 60 ms per object here: fewer runs at 10k, one capped run at 50k (see run.js).
+    // Tens of ms per object here: fewer runs at 10k, one capped run at 50k (see run.js).
     slow: true,
     command: (bin, target, isDir) => [
       bin,
