@@ -2,7 +2,7 @@ import { configString, configStrings } from "../../engine/control";
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
 import { mergedLabels, namespaceSubject } from "./namespaces";
-import { labelPath, parseLevel, psaLabelProblems } from "./psa";
+import { labelPath, parseLevel, psaLabelProblems, PSA_NAMESPACE_CONFIG } from "./psa";
 
 /**
  * The stack twin of namespace-psa-labels: a namespace that holds workloads of the set is declared
@@ -24,20 +24,7 @@ export const namespacePsaDeclared = stackControl({
   remediation:
     "Declare each namespace your workloads use (or patch the existing one) with the pod-security.kubernetes.io enforce, enforce-version, audit and warn labels.",
   kinds: ["Namespace"],
-  config: {
-    level: {
-      type: "string",
-      description: 'The minimum enforce level: "restricted", or "baseline" where restricted cannot be met yet.',
-      enum: ["baseline", "restricted"],
-      default: "restricted",
-    },
-    privilegedNamespaces: {
-      type: "array",
-      items: { type: "string" },
-      description: "Namespaces exempt from this control because they may run privileged pods.",
-      default: ["kube-system"],
-    },
-  },
+  config: PSA_NAMESPACE_CONFIG,
   checkStack(stack, ctx) {
     const exempt = configStrings(ctx.config, "privilegedNamespaces");
     const minimum = parseLevel(configString(ctx.config, "level")) ?? "restricted";

@@ -1,7 +1,7 @@
 import { str } from "../../engine/access";
 import { configString, configStrings } from "../../engine/control";
 import { resourceControl } from "../define";
-import { labelPath, labelsOf, parseLevel, psaLabelProblems } from "./psa";
+import { labelPath, labelsOf, parseLevel, psaLabelProblems, PSA_NAMESPACE_CONFIG } from "./psa";
 
 /**
  * Pod Security Admission is the enforcement mechanism for every pod-security control: a
@@ -24,21 +24,7 @@ export const namespacePsaLabels = resourceControl({
   remediation:
     "Label the Namespace pod-security.kubernetes.io/enforce: restricted, enforce-version: v1.N (your cluster's minor), audit: restricted and warn: restricted.",
   kinds: ["Namespace"],
-  config: {
-    level: {
-      type: "string",
-      description: 'The minimum enforce level: "restricted", or "baseline" where restricted cannot be met yet.',
-      enum: ["baseline", "restricted"],
-      default: "restricted",
-    },
-    privilegedNamespaces: {
-      type: "array",
-      items: { type: "string" },
-      description:
-        "Namespaces exempt from this control because they may run privileged pods (keep in step with namespace-privileged-allowlist).",
-      default: ["kube-system"],
-    },
-  },
+  config: PSA_NAMESPACE_CONFIG,
   check(object, ctx) {
     const name = str(object.metadata?.name);
     if (name !== undefined && configStrings(ctx.config, "privilegedNamespaces").includes(name)) return [];

@@ -4,6 +4,7 @@
  * Levels and versions are parsed as PSA parses them (api.ParseLevel, api.ParseVersion).
  */
 import { isRecord } from "../../engine/access";
+import type { ConfigProperty } from "../../engine/control";
 import type { KubeObject } from "../../engine/types";
 
 export const ENFORCE = "pod-security.kubernetes.io/enforce";
@@ -102,3 +103,20 @@ export function psaLabelProblems(labels: Readonly<Record<string, unknown>>, mini
   }
   return out;
 }
+
+/** The settings namespace-psa-labels and its stack twin namespace-psa-declared share. */
+export const PSA_NAMESPACE_CONFIG: Readonly<Record<string, ConfigProperty>> = {
+  level: {
+    type: "string",
+    description: 'The minimum enforce level: "restricted", or "baseline" where restricted cannot be met yet.',
+    enum: ["baseline", "restricted"],
+    default: "restricted",
+  },
+  privilegedNamespaces: {
+    type: "array",
+    items: { type: "string" },
+    description:
+      "Namespaces exempt from this control because they may run privileged pods (keep in step with namespace-privileged-allowlist).",
+    default: ["kube-system"],
+  },
+};
