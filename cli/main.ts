@@ -8,12 +8,14 @@ import { catalog } from "../policypack/controls";
 import { oneOf, parseArgs, UsageError } from "./args";
 import { controlsJson, controlsReference, controlsTable, updateReadme } from "./catalog-doc";
 import { repoRoot } from "./paths";
+import { runExport } from "./export";
 import { CHECK_USAGE, EXIT_INPUT, EXIT_OK, packageVersion, runCheck, type Io } from "./check";
 
 const USAGE = `Usage: palisade <command> [options]
 
 Commands:
   check [PATH…]        check manifests against the catalog (palisade check --help)
+  export vap           write ValidatingAdmissionPolicies for the cluster (palisade export --help)
   controls             print the catalog (--format text|markdown|json)
   docs [--write|--check]  regenerate (or verify) docs/controls.md and the README's control table
   version              print the version
@@ -74,6 +76,8 @@ export async function main(argv: readonly string[], io?: Partial<Io>): Promise<n
     switch (command) {
       case "check":
         return await runCheck(rest, fullIo);
+      case "export":
+        return runExport(rest, fullIo);
       case "controls":
         return runControls(rest, fullIo);
       case "docs":

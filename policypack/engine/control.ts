@@ -59,8 +59,39 @@ export interface CheckContext {
   readonly defaultNamespace?: string;
 }
 
+/** One CEL expression that must hold for the object to be admitted. */
+export interface CelValidation {
+  readonly expression: string;
+  /** Shown on denial; the exporter prefixes the control id. @default the control's title */
+  readonly message?: string;
+}
+
+/** A named CEL value (`variables.<name>`), evaluated lazily once per request. */
+export interface CelVariable {
+  readonly name: string;
+  readonly expression: string;
+}
+
+/**
+ * The control as a ValidatingAdmissionPolicy: CEL over `object`, `params.spec` (the control's
+ * settings, for controls with config) and, for pod kinds, the variables the exporter provides
+ * (`podMeta`, `podSpec`, `containers`, `initContainers`, `regularContainers`,
+ * `ephemeralContainers`). It must deny exactly what `check` flags at the newest policy version.
+ */
+export interface CelPolicy {
+  readonly variables?: readonly CelVariable[];
+  readonly validations: readonly CelValidation[];
+}
+
+/** Why a control has no admission-time form (it needs other objects, or data CEL cannot see). */
+export interface CelUnsupported {
+  readonly unsupported: string;
+}
+
 export interface ResourceControl extends ControlMeta {
   readonly scope: "resource";
+  /** The same rule in CEL for `palisade export vap`, or why there is none. */
+  readonly cel?: CelPolicy | CelUnsupported;
   check(object: KubeObject, ctx: CheckContext): Violation[];
   /** A safe automatic fix (CrossGuard `remediate`): returns a fixed copy, never mutates. */
   fix?(object: KubeObject, ctx: CheckContext): KubeObject;

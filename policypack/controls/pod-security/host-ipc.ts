@@ -22,6 +22,7 @@ export const podHostIpc = resourceControl({
     "Remove spec.hostIPC or set it to false: the host IPC namespace exposes the node's shared memory and message queues.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: { validations: [{ expression: "!has(variables.podSpec.hostIPC) || variables.podSpec.hostIPC != true" }] },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined || pod.spec["hostIPC"] !== true) return [];

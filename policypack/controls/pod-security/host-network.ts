@@ -21,6 +21,9 @@ export const podHostNetwork = resourceControl({
   remediation: "Remove spec.hostNetwork or set it to false; expose the workload through a Service instead.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: {
+    validations: [{ expression: "!has(variables.podSpec.hostNetwork) || variables.podSpec.hostNetwork != true" }],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined || pod.spec["hostNetwork"] !== true) return [];

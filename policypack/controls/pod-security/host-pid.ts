@@ -22,6 +22,7 @@ export const podHostPid = resourceControl({
     "Remove spec.hostPID or set it to false: sharing the host PID namespace lets containers see and signal every process on the node.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: { validations: [{ expression: "!has(variables.podSpec.hostPID) || variables.podSpec.hostPID != true" }] },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined || pod.spec["hostPID"] !== true) return [];

@@ -25,6 +25,14 @@ export const podPrivileged = resourceControl({
     "Remove securityContext.privileged or set it to false; grant the one capability or device the container needs instead.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: {
+    validations: [
+      {
+        expression:
+          "variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || c.securityContext.privileged != true)",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];
