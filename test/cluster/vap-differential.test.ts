@@ -14,6 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { catalog } from "../../policypack/controls";
+import type { Control } from "../../policypack/engine/control";
 import type { PalisadeConfig } from "../../policypack/engine/config";
 import { evaluate } from "../../policypack/engine/evaluate";
 import { isNamespaced } from "../../policypack/engine/kinds";
@@ -27,6 +28,7 @@ import {
   type ValidationAction,
 } from "../../policypack/engine/vap";
 import { FIXTURES, fixturesFor, type Fixture } from "../helpers/fixtures";
+import { samplePods, sweepPods } from "./psa-pods";
 import { ControlPlane, mapLimit, SETUP_TIMEOUT_MS, TEST_TIMEOUT_MS, writeReport } from "./control-plane";
 
 jest.setTimeout(TEST_TIMEOUT_MS);
@@ -88,9 +90,12 @@ afterAll(async () => {
   await cp?.stop();
 });
 
-async function install(config: PalisadeConfig, action: ValidationAction): Promise<string[]> {
+async function install(
+  config: PalisadeConfig,
+  action: ValidationAction,
   // The inner loop installs only the selected controls, so others' policies cannot interfere.
-  const controls = only.length > 0 ? catalog.filter((c) => only.includes(c.id)) : catalog;
+  controls: readonly Control[] = only.length > 0 ? catalog.filter((c) => only.includes(c.id)) : catalog,
+): Promise<string[]> {
   const out = exportVap({ controls, level: "hardened", config, action });
   const del = await cp.kubectl([
     "delete",
@@ -211,9 +216,10 @@ function casesFor(fixtures: readonly Fixture[], exported: ReadonlySet<string>): 
 async function compare(
   cases: readonly Case[],
   action: ValidationAction,
-): Promise<{ outcomes: Outcome[]; excluded: string[]; compared: number }> {
+): Promise<{ outcomes: Outcome[]; excluded: string[]; compared: number; seen: Case[] }> {
   const excluded: string[] = [];
   let compared = 0;
+  const seen: Case[] = [];
   const run = async (c: Case): Promise<Outcome | undefined> => {
     const ephemeral =
       c.object.kind === "Pod" &&
@@ -232,6 +238,7 @@ async function compare(
           : v.denied === c.expected.length > 0 && v.policies.every((p) => c.expected.includes(p));
       if (ok || attempt >= 6) {
         compared++;
+        seen.push(c);
         return ok
           ? undefined
           : { label: c.label, expected: c.expected, got: v.policies, detail: v.detail.slice(0, 600) };
@@ -240,7 +247,7 @@ async function compare(
     }
   };
   const outcomes = (await mapLimit(cases, 8, run)).filter((o): o is Outcome => o !== undefined);
-  return { outcomes, excluded, compared };
+  return { outcomes, excluded, compared, seen };
 }
 
 it("the exported policies deny on the real server exactly what palisade check flags, fixture by fixture", async () => {
@@ -288,6 +295,8 @@ it("the exported policies deny on the real server exactly what palisade check fl
   const disagreements: (Outcome & { action: ValidationAction; config: string })[] = [];
   const excluded = new Set<string>();
   const exportedEver = new Set<string>();
+  // Per exported control, objects of its own fixture folder compared on the server, flagged and clean.
+  const coverage = new Map<string, { flagged: number; clean: number }>();
   let comparedWarn = 0;
   let comparedDeny = 0;
   for (const [key, fixtures] of groups) {
@@ -299,6 +308,15 @@ it("the exported policies deny on the real server exactly what palisade check fl
       ex.forEach((e) => excluded.add(e));
       const r = await compare(cases, action);
       r.excluded.forEach((e) => excluded.add(e));
+      if (action === "Deny")
+        for (const c of r.seen) {
+          const own = c.fixture.split("/")[0] ?? "";
+          if (!exported.includes(own)) continue;
+          const cov = coverage.get(own) ?? { flagged: 0, clean: 0 };
+          if (c.expected.includes(own)) cov.flagged++;
+          else cov.clean++;
+          coverage.set(own, cov);
+        }
       if (action === "Warn") comparedWarn += r.compared;
       else comparedDeny += r.compared;
       disagreements.push(...r.outcomes.map((o) => ({ ...o, action, config: key })));
@@ -318,6 +336,7 @@ it("the exported policies deny on the real server exactly what palisade check fl
     groups: groups.size,
     comparedWarn,
     comparedDeny,
+    coverage: Object.fromEntries([...coverage].sort()),
     versionPinned,
     excluded: [...excluded].sort(),
     disagreements,
@@ -330,5 +349,58 @@ it("the exported policies deny on the real server exactly what palisade check fl
       `${excluded.size} excluded; ${disagreements.length} disagreements\n`,
   );
   expect(disagreements).toEqual([]);
+  const uncovered = [...exportedEver]
+    .filter((id) => selected.includes(id))
+    .filter((id) => (coverage.get(id)?.flagged ?? 0) === 0 || (coverage.get(id)?.clean ?? 0) === 0)
+    .map((id) => `${id}: ${JSON.stringify(coverage.get(id) ?? { flagged: 0, clean: 0 })}`);
+  expect(uncovered).toEqual([]);
   expect(comparedWarn).toBeGreaterThan(0);
+});
+
+const GENERATED = Number(process.env["PALISADE_VAP_PODS"] ?? 400);
+const GENERATED_SEED = Number(process.env["PALISADE_VAP_SEED"] ?? 20261127);
+
+it("the exported policies agree with palisade check on generated pods covering every Pod Security field", async () => {
+  // Every exported control that inspects Pods, at hardened, judged on the psa-differential's pods.
+  const podControls = catalog.filter((c) => c.kinds.includes("Pod") && (only.length === 0 || only.includes(c.id)));
+  const out = exportVap({ controls: podControls, level: "hardened", action: "Warn" });
+  const exported = new Set(out.exported);
+  if (exported.size === 0) return; // an inner-loop selection without pod controls
+  await install({}, "Warn", podControls);
+  const namespace = "vap-generated";
+  await cp.ensureNamespace(namespace);
+  const pods = [...sweepPods(), ...samplePods(GENERATED, GENERATED_SEED)];
+  const cases: Case[] = pods.map((g, i) => {
+    const pod = structuredClone(g.pod) as KubeObject & { spec: Record<string, unknown> };
+    pod.metadata = { ...(pod.metadata ?? {}), name: `gen-${i}`, namespace };
+    if (g.ephemeral.length > 0) pod.spec["ephemeralContainers"] = structuredClone(g.ephemeral);
+    const flagged = evaluate([pod], { controls: catalog, level: "hardened" }).findings.filter(
+      (f) => f.exempted === undefined && exported.has(f.control),
+    );
+    return {
+      fixture: `generated/${i}`,
+      object: pod,
+      label: `generated pod ${i} (${g.mutations.join("; ")})`,
+      expected: [...new Set(flagged.map((f) => f.control))].sort(),
+    };
+  });
+  const r = await compare(cases, "Warn");
+  const flaggedCases = cases.filter((c) => c.expected.length > 0).length;
+  Object.assign(report, {
+    generated: {
+      pods: cases.length,
+      compared: r.compared,
+      flagged: flaggedCases,
+      excluded: r.excluded.length,
+      excludedSample: r.excluded.slice(0, 20),
+      controls: [...exported].sort(),
+      disagreements: r.outcomes,
+    },
+  });
+  process.stdout.write(
+    `vap differential (generated pods): ${exported.size} pod controls; ${r.compared} pods compared (${flaggedCases} flagged), ` +
+      `${r.excluded.length} excluded; ${r.outcomes.length} disagreements\n`,
+  );
+  expect(r.outcomes).toEqual([]);
+  expect(r.compared).toBeGreaterThan(cases.length / 2);
 });

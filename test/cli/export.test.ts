@@ -1,0 +1,101 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseAllDocuments } from "yaml";
+import type { KubeObject } from "../../policypack/engine/types";
+import { cli } from "../helpers/cli";
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tmpDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "palisade-export-"));
+  made.push(dir);
+  return dir;
+}
+
+function objects(text: string): KubeObject[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((o): o is KubeObject => o !== null);
+}
+
+describe("palisade export vap", () => {
+  it("writes policies and bindings as YAML on stdout and lists what it left out on stderr", async () => {
+    const r = await cli(["export", "vap", "--level", "baseline"]);
+    expect(r.code).toBe(0);
+    const out = objects(r.stdout);
+    const policies = out.filter((o) => o.kind === "ValidatingAdmissionPolicy");
+    const bindings = out.filter((o) => o.kind === "ValidatingAdmissionPolicyBinding");
+    expect(policies.length).toBeGreaterThan(0);
+    expect(bindings.map((b) => b.metadata?.name)).toEqual(policies.map((p) => p.metadata?.name));
+    expect(policies.every((p) => p.metadata?.labels?.["palisade.dev/level"] === "baseline")).toBe(true);
+    expect(r.stderr).toMatch(/exported \d+ controls as ValidatingAdmissionPolicies/);
+  });
+
+  it("--action warn sets the bindings' validationActions", async () => {
+    const r = await cli(["export", "vap", "--level", "baseline", "--action", "warn"]);
+    const bindings = objects(r.stdout).filter((o) => o.kind === "ValidatingAdmissionPolicyBinding");
+    expect(
+      bindings.every((b) => JSON.stringify((b as { spec?: unknown }).spec).includes('"validationActions":["Warn"]')),
+    ).toBe(true);
+  });
+
+  it("--output writes the file", async () => {
+    const file = path.join(tmpDir(), "vap.yaml");
+    const r = await cli(["export", "vap", "--output", file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(objects(fs.readFileSync(file, "utf8")).some((o) => o.kind === "ValidatingAdmissionPolicy")).toBe(true);
+  });
+
+  it("carries a config's settings into the parameters objects", async () => {
+    const dir = tmpDir();
+    const config = path.join(dir, "palisade.yaml");
+    fs.writeFileSync(config, "controls:\n  image-registry-allowlist:\n    registries: [registry.example.com]\n");
+    const r = await cli(["export", "vap", "--config", config]);
+    expect(r.code).toBe(0);
+    const params = objects(r.stdout).filter((o) => o.kind === "ControlParameters");
+    const registry = params.find((p) => p.metadata?.name === "image-registry-allowlist");
+    if (registry !== undefined)
+      expect((registry as { spec?: unknown }).spec).toEqual({ registries: ["registry.example.com"] });
+    else expect(r.stderr).toContain("image-registry-allowlist");
+  });
+
+  it("usage errors exit 2 with one line, never a stack trace", async () => {
+    for (const args of [
+      ["export"],
+      ["export", "opa"],
+      ["export", "vap", "--action", "block"],
+      ["export", "vap", "extra"],
+    ]) {
+      const r = await cli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^palisade: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("a bad config names the file and exits 2; a pinned psaVersion is refused with the reason", async () => {
+    const dir = tmpDir();
+    const bad = path.join(dir, "bad.yaml");
+    fs.writeFileSync(bad, "level: extreme\n");
+    const r = await cli(["export", "vap", "--config", bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("bad.yaml");
+    const pinned = path.join(dir, "pinned.yaml");
+    fs.writeFileSync(pinned, "psaVersion: v1.30\n");
+    const p = await cli(["export", "vap", "--config", pinned]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain("pinned.yaml");
+    expect(p.stderr).toContain("newest Pod Security policy version");
+  });
+
+  it("--help prints the install steps", async () => {
+    const r = await cli(["export", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("kubectl wait --for condition=established");
+  });
+});
