@@ -106,6 +106,17 @@ function isCelPolicy(cel: ResourceControl["cel"]): cel is CelPolicy {
   return cel !== undefined && "validations" in cel;
 }
 
+const STACK_REASON = "needs other objects of the set (a stack control); CEL sees one object";
+
+/** Whether a control has an admission-time form, and if not, why (for docs and the export's report). */
+export function celSupport(
+  control: Control,
+): { readonly cel: true } | { readonly cel: false; readonly reason: string } {
+  if (control.scope === "stack") return { cel: false, reason: STACK_REASON };
+  if (isCelPolicy(control.cel)) return { cel: true };
+  return { cel: false, reason: control.cel?.unsupported ?? "no CEL form written yet" };
+}
+
 /** Go RE2 syntax for a Palisade glob (`*`, `?`), anchored. */
 function globToRegex(pattern: string): string {
   let re = "^";
@@ -279,12 +290,9 @@ export function exportVap(options: VapExportOptions): VapExport {
       });
       continue;
     }
-    if (c.scope === "stack") {
-      notExported.push({ id: c.id, reason: "needs other objects of the set (a stack control); CEL sees one object" });
-      continue;
-    }
-    if (!isCelPolicy(c.cel)) {
-      notExported.push({ id: c.id, reason: c.cel?.unsupported ?? "no CEL form written yet" });
+    const support = celSupport(c);
+    if (!support.cel || c.scope !== "resource") {
+      notExported.push({ id: c.id, reason: support.cel ? STACK_REASON : support.reason });
       continue;
     }
     candidates.push(c);
