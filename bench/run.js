@@ -8,7 +8,7 @@
  *
  * Options: --sizes 1000,10000  --runs N  --no-peers  --no-pulumi  --only-pulumi  --retry-peers
  *          --peers checkov,kube-score  --pack-sizes 100,500  --pack-runs N  --seed N
- *          --pack-variants none,palisade,noop,noop1,palisade-js
+ *          --pack-variants none,palisade,noop,noop1,palisade-ts
  *          --out DIR (default bench/results; --quick writes bench/.work/results-quick)
  *
  * Everything it makes goes to bench/.work (corpora, reports, stacks) and bench/.peers (peer tools),
@@ -273,7 +273,7 @@ function main() {
         sizes: opts.packSizes,
         runs: opts.packRuns,
         seed: opts.seed,
-        variants: opts.packVariants ?? ["none", "palisade", "noop", "noop1", "palisade-js"],
+        variants: opts.packVariants ?? ["none", "palisade", "noop", "noop1", "palisade-ts"],
         log,
       });
     } catch (err) {

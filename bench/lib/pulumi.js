@@ -10,8 +10,8 @@
  *               @pulumi/policy and the engine cost before any Palisade code runs
  *   noop1     – a pack with one policy that does nothing: the cost of a pack as such (the
  *               difference to noop is what each extra policy costs in @pulumi/policy)
- *   palisade-js – policypack with `runtime.options.typescript: false` in PulumiPolicy.yaml
- *               (a proposal: the pack is compiled JavaScript, so ts-node need not load)
+ *   palisade-ts – policypack with the Node.js runtime's default `typescript: true` (ts-node
+ *               loaded for compiled JavaScript): what PulumiPolicy.yaml's `typescript: false` saves
  */
 const fs = require("node:fs");
 const path = require("node:path");
@@ -44,7 +44,10 @@ function writeNoopPack(workDir, one = false) {
   const { catalog } = require(path.join(ROOT, "dist", "policypack", "controls"));
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\ndescription: no-op policies (bench)\n");
+  fs.writeFileSync(
+    path.join(dir, "PulumiPolicy.yaml"),
+    "runtime:\n  name: nodejs\n  options:\n    typescript: false\ndescription: no-op policies (bench)\n",
+  );
   fs.writeFileSync(
     path.join(dir, "package.json"),
     JSON.stringify({ name: "noop-pack", version: "0.1.0", main: "index.js" }),
@@ -65,16 +68,13 @@ function writeNoopPack(workDir, one = false) {
   return dir;
 }
 
-/** policypack as it is, but with the Node.js runtime told the pack is plain JavaScript. */
-function writeJsRuntimePack(workDir) {
-  const dir = path.join(workDir, "palisade-js-pack");
+/** policypack as it is, but with the Node.js runtime's defaults (ts-node loaded). */
+function writeTsRuntimePack(workDir) {
+  const dir = path.join(workDir, "palisade-ts-pack");
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const yaml = fs.readFileSync(path.join(ROOT, "policypack", "PulumiPolicy.yaml"), "utf8");
-  fs.writeFileSync(
-    path.join(dir, "PulumiPolicy.yaml"),
-    yaml.replace(/^runtime: nodejs$/m, "runtime:\n  name: nodejs\n  options:\n    typescript: false"),
-  );
+  fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), yaml.replace(/^runtime:\n(?: .*\n)+/m, "runtime: nodejs\n"));
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "policypack", "package.json"), "utf8"));
   pkg.main = path.join(ROOT, "dist", "policypack", "index.js");
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2));
@@ -96,7 +96,7 @@ function benchPack({ workDir, outDir, sizes, runs, seed, variants, log }) {
     palisade: path.join(ROOT, "policypack"),
     noop: variants.includes("noop") ? writeNoopPack(workDir) : undefined,
     noop1: variants.includes("noop1") ? writeNoopPack(workDir, true) : undefined,
-    "palisade-js": variants.includes("palisade-js") ? writeJsRuntimePack(workDir) : undefined,
+    "palisade-ts": variants.includes("palisade-ts") ? writeTsRuntimePack(workDir) : undefined,
   };
   const results = [];
   for (const size of sizes) {

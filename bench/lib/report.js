@@ -203,7 +203,7 @@ function markdown(results) {
         palisade: "**with `--policy-pack policypack`**",
         noop: "no-op pack, as many policies",
         noop1: "no-op pack, 1 policy",
-        "palisade-js": "policypack with `typescript: false`",
+        "palisade-ts": "policypack with `typescript: true` (the runtime default)",
       };
       const variants = Object.keys(LABELS).filter((v) => results.pack.results.some((r) => r.variants[v]));
       const head = [
