@@ -43,6 +43,29 @@ const RESOURCES: Readonly<Record<string, { readonly group: string; readonly plur
   ClusterRole: { group: "rbac.authorization.k8s.io", plural: "clusterroles" },
   RoleBinding: { group: "rbac.authorization.k8s.io", plural: "rolebindings" },
   ClusterRoleBinding: { group: "rbac.authorization.k8s.io", plural: "clusterrolebindings" },
+  ConfigMap: { group: "", plural: "configmaps" },
+  PersistentVolumeClaim: { group: "", plural: "persistentvolumeclaims" },
+  PersistentVolume: { group: "", plural: "persistentvolumes" },
+  LimitRange: { group: "", plural: "limitranges" },
+  ResourceQuota: { group: "", plural: "resourcequotas" },
+  IngressClass: { group: "networking.k8s.io", plural: "ingressclasses" },
+  PodDisruptionBudget: { group: "policy", plural: "poddisruptionbudgets" },
+  PriorityClass: { group: "scheduling.k8s.io", plural: "priorityclasses" },
+  HorizontalPodAutoscaler: { group: "autoscaling", plural: "horizontalpodautoscalers" },
+  StorageClass: { group: "storage.k8s.io", plural: "storageclasses" },
+  CSIDriver: { group: "storage.k8s.io", plural: "csidrivers" },
+  RuntimeClass: { group: "node.k8s.io", plural: "runtimeclasses" },
+  ValidatingWebhookConfiguration: { group: "admissionregistration.k8s.io", plural: "validatingwebhookconfigurations" },
+  MutatingWebhookConfiguration: { group: "admissionregistration.k8s.io", plural: "mutatingwebhookconfigurations" },
+  ValidatingAdmissionPolicy: { group: "admissionregistration.k8s.io", plural: "validatingadmissionpolicies" },
+  ValidatingAdmissionPolicyBinding: {
+    group: "admissionregistration.k8s.io",
+    plural: "validatingadmissionpolicybindings",
+  },
+  MutatingAdmissionPolicy: { group: "admissionregistration.k8s.io", plural: "mutatingadmissionpolicies" },
+  MutatingAdmissionPolicyBinding: { group: "admissionregistration.k8s.io", plural: "mutatingadmissionpolicybindings" },
+  CustomResourceDefinition: { group: "apiextensions.k8s.io", plural: "customresourcedefinitions" },
+  APIService: { group: "apiregistration.k8s.io", plural: "apiservices" },
 };
 
 /** The served group and plural of a kind, for callers that address objects by resource. */
@@ -173,6 +196,24 @@ function configConditions(control: ResourceControl, config: PalisadeConfig): { n
   return out;
 }
 
+const OWN_KINDS = ["CustomResourceDefinition", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"];
+
+/**
+ * A policy that can match the export's own objects leaves them alone: otherwise re-applying the
+ * export (its CRD, say) could be denied by one of its policies whose parameters are not yet there.
+ */
+function ownObjectsCondition(kinds: readonly string[]): { name: string; expression: string }[] {
+  if (!kinds.some((k) => OWN_KINDS.includes(k))) return [];
+  return [
+    {
+      name: "palisade-own-objects",
+      expression:
+        `!((request.kind.kind == 'CustomResourceDefinition' && object.metadata.name == ${celString(PARAMS_CRD_NAME)}) || ` +
+        `(request.kind.kind in ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'] && object.metadata.name.startsWith(${celString(POLICY_PREFIX)})))`,
+    },
+  ];
+}
+
 function resourceRules(kinds: readonly string[]): Record<string, unknown>[] {
   const byGroup = new Map<string, string[]>();
   for (const kind of kinds) {
@@ -191,7 +232,11 @@ function resourceRules(kinds: readonly string[]): Record<string, unknown>[] {
   }));
 }
 
+/** The recommended labels too, so the exported objects pass `recommended-labels` themselves. */
 const managedLabels = (part: string, id?: string): Record<string, string> => ({
+  "app.kubernetes.io/name": "palisade",
+  "app.kubernetes.io/instance": "palisade-admission",
+  "app.kubernetes.io/part-of": "palisade",
   "app.kubernetes.io/managed-by": "palisade",
   [PART_LABEL]: part,
   ...(id === undefined ? {} : { [CONTROL_LABEL]: id }),
@@ -258,7 +303,11 @@ export function controlPolicy(control: ResourceControl, config: PalisadeConfig =
       failurePolicy: "Fail",
       ...(configurable ? { paramKind: { apiVersion: `${PARAMS_GROUP}/${PARAMS_VERSION}`, kind: PARAMS_KIND } } : {}),
       matchConstraints: { resourceRules: resourceRules(control.kinds) },
-      matchConditions: [annotationCondition(control.id), ...configConditions(control, config)],
+      matchConditions: [
+        annotationCondition(control.id),
+        ...ownObjectsCondition(control.kinds),
+        ...configConditions(control, config),
+      ],
       ...(variables.length > 0 ? { variables: variables.map((v) => ({ ...v })) } : {}),
       validations: cel.validations.map((v) => ({
         expression: v.expression,

@@ -12,6 +12,14 @@ export const CONTROL_PLANE_KEYS: readonly string[] = [
 /** An operator that selects nodes carrying the label (In, Exists); NotIn/DoesNotExist keep pods away. */
 const SELECTING = new Set(["In", "Exists"]);
 
+const CP_LIST = `[${CONTROL_PLANE_KEYS.map((k) => JSON.stringify(k)).join(", ")}]`;
+const SELECTING_LIST = `[${[...SELECTING].map((k) => JSON.stringify(k)).join(", ")}]`;
+
+/** CEL: no match expression of the node selector term `term` selects a control-plane label. */
+function celTermClean(term: string): string {
+  return `(!has(${term}.matchExpressions) || ${term}.matchExpressions.all(e, !((has(e.key) ? e.key : '') in ${CP_LIST} && (has(e.operator) ? e.operator : '') in ${SELECTING_LIST})))`;
+}
+
 function keyPath(base: string, key: string): string {
   return `${base}[${JSON.stringify(key)}]`;
 }
@@ -39,6 +47,36 @@ export const podControlPlaneScheduling = resourceControl({
   remediation:
     "Remove tolerations of node-role.kubernetes.io/control-plane (and master), catch-all `operator: Exists` tolerations, and node selectors or affinities on those labels.",
   kinds: POD_KINDS,
+  cel: {
+    variables: [
+      {
+        name: "nodeAffinity",
+        expression:
+          "has(variables.podSpec.affinity) && has(variables.podSpec.affinity.nodeAffinity) ? variables.podSpec.affinity.nodeAffinity : {}",
+      },
+    ],
+    validations: [
+      {
+        expression:
+          "!has(variables.podSpec.tolerations) || variables.podSpec.tolerations.all(t, " +
+          `!((has(t.key) ? t.key : '') in ${CP_LIST}) && ` +
+          "!((has(t.key) ? t.key : '') == '' && (has(t.operator) ? t.operator : 'Equal') == 'Exists' && (has(t.effect) ? t.effect : '') in ['', 'NoSchedule']))",
+        message: "pod must not tolerate the control-plane taint (nor every taint)",
+      },
+      {
+        expression: `!has(variables.podSpec.nodeSelector) || !${CP_LIST}.exists(k, k in variables.podSpec.nodeSelector)`,
+        message: "pod must not select control-plane nodes with nodeSelector",
+      },
+      {
+        expression:
+          "(!has(variables.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution) || !has(variables.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms) || " +
+          `variables.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.all(term, ${celTermClean("term")})) && ` +
+          "(!has(variables.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution) || " +
+          `variables.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution.all(p, !has(p.preference) || ${celTermClean("p.preference")}))`,
+        message: "pod must not select control-plane nodes with node affinity",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

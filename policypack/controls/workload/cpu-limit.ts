@@ -2,6 +2,7 @@ import { join } from "../../engine/access";
 import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
+import { celQuantitySet, celResourcedContainersAll } from "./resource-requests";
 import { containerQuantity, podQuantity, quantitySet, resourcedContainers } from "./resources";
 
 /**
@@ -23,6 +24,14 @@ export const containerCpuLimit = resourceControl({
   remediation:
     "Set resources.limits.cpu on every container; this is contested (CPU limits throttle even on idle nodes), so where cpu requests and quotas already bound tenants you may turn this control off.",
   kinds: POD_KINDS,
+  cel: {
+    validations: [
+      {
+        expression: `${celQuantitySet("variables.podSpec", "limits", "cpu")} || ${celResourcedContainersAll(celQuantitySet("c", "limits", "cpu"))}`,
+        message: "every container must set resources.limits.cpu",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined || quantitySet(podQuantity(pod, "limits", "cpu"))) return [];

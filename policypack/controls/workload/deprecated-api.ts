@@ -286,6 +286,10 @@ export const deprecatedApiVersion = resourceControl({
       default: "latest",
     },
   },
+  cel: {
+    unsupported:
+      "every API version it flags is removed by Kubernetes v1.32, so an admission request can never carry one (request.kind.version and object.apiVersion are always served versions); the check is for manifests, before they reach the cluster",
+  },
   check(object, ctx) {
     if (typeof object.apiVersion !== "string" || typeof object.kind !== "string") return [];
     const api = BY_KEY.get(`${object.apiVersion}/${object.kind}`);

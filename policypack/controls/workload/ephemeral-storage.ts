@@ -3,6 +3,7 @@ import { configBoolean } from "../../engine/control";
 import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
+import { celQuantitySet, celResourcedContainersAll } from "./resource-requests";
 import { containerQuantity, podQuantity, quantitySet, resourcedContainers } from "./resources";
 
 const EPHEMERAL = "ephemeral-storage";
@@ -35,6 +36,28 @@ export const podEphemeralStorageBounded = resourceControl({
       description: "Also require resources.limits.ephemeral-storage on every init and regular container.",
       default: false,
     },
+  },
+  cel: {
+    variables: [
+      {
+        name: "podLimited",
+        expression: `${celQuantitySet("variables.podSpec", "limits", EPHEMERAL)} || (variables.initContainers + variables.regularContainers).exists(c, ${celQuantitySet("c", "limits", EPHEMERAL)})`,
+      },
+    ],
+    validations: [
+      {
+        expression:
+          "!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !has(v.emptyDir) || " +
+          "(has(v.emptyDir.sizeLimit) && (!isQuantity(string(v.emptyDir.sizeLimit)) || quantity(string(v.emptyDir.sizeLimit)).compareTo(quantity('0')) != 0)) || " +
+          "(!(has(v.emptyDir.medium) && v.emptyDir.medium == 'Memory') && variables.podLimited))",
+        message:
+          "every emptyDir must set sizeLimit (always for medium Memory), or the containers resources.limits.ephemeral-storage",
+      },
+      {
+        expression: `!(has(params.spec.requireContainerLimits) && params.spec.requireContainerLimits == true) || ${celResourcedContainersAll(celQuantitySet("c", "limits", EPHEMERAL))}`,
+        message: "every container must set resources.limits.ephemeral-storage",
+      },
+    ],
   },
   check(_object, ctx) {
     const pod = ctx.pod;

@@ -3,6 +3,7 @@ import { configNumber } from "../../engine/control";
 import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
+import { WINDOWS_POD_CEL } from "./read-only-root-filesystem";
 import { isWindowsPod } from "./resources";
 
 const FIELDS = ["runAsUser", "runAsGroup"] as const;
@@ -34,6 +35,22 @@ export const podHighUidGid = resourceControl({
       description: "Smallest user and group id a container may run with.",
       default: DEFAULT_MINIMUM,
     },
+  },
+  cel: {
+    variables: [
+      {
+        name: "podSecurityContext",
+        expression: "has(variables.podSpec.securityContext) ? variables.podSpec.securityContext : {}",
+      },
+    ],
+    validations: FIELDS.map((field) => ({
+      expression:
+        `${WINDOWS_POD_CEL} || (has(variables.podSpec.hostUsers) && variables.podSpec.hostUsers == false) || ` +
+        `variables.containers.all(c, (has(c.securityContext) && has(c.securityContext.${field})) ? ` +
+        `c.securityContext.${field} >= params.spec.minimumId : ` +
+        `(has(variables.podSecurityContext.${field}) && variables.podSecurityContext.${field} >= params.spec.minimumId))`,
+      message: `every container must run with a ${field} (its own, else the pod's) of at least the minimum id`,
+    })),
   },
   check(_object, ctx) {
     const pod = ctx.pod;

@@ -19,6 +19,9 @@ export const podHostAliases = resourceControl({
   remediation:
     "Remove spec.hostAliases and publish the names through DNS (a Service, an ExternalName Service or CoreDNS).",
   kinds: POD_KINDS,
+  cel: {
+    validations: [{ expression: "!has(variables.podSpec.hostAliases) || size(variables.podSpec.hostAliases) == 0" }],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

@@ -2,6 +2,7 @@ import { join } from "../../engine/access";
 import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
+import { celQuantitySet, celResourcedContainersAll } from "./resource-requests";
 import { containerQuantity, podQuantity, quantitySet, resourcedContainers } from "./resources";
 
 /**
@@ -22,6 +23,14 @@ export const containerMemoryLimit = resourceControl({
   remediation:
     "Set resources.limits.memory on every container (init containers included), usually equal to the memory request.",
   kinds: POD_KINDS,
+  cel: {
+    validations: [
+      {
+        expression: `${celQuantitySet("variables.podSpec", "limits", "memory")} || ${celResourcedContainersAll(celQuantitySet("c", "limits", "memory"))}`,
+        message: "every container must set resources.limits.memory",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined || quantitySet(podQuantity(pod, "limits", "memory"))) return [];

@@ -17,6 +17,15 @@ export const nakedPod = resourceControl({
   },
   remediation: "Run the pod through a controller (a Deployment, StatefulSet, DaemonSet or Job) instead of a bare Pod.",
   kinds: ["Pod"],
+  cel: {
+    validations: [
+      {
+        expression:
+          "object.kind != 'Pod' || (has(object.metadata.ownerReferences) && size(object.metadata.ownerReferences) > 0)",
+        message: "Pod has no ownerReferences: run it through a controller",
+      },
+    ],
+  },
   check(object) {
     if (object.kind !== "Pod") return [];
     if (arr(object.metadata?.["ownerReferences"]).some(isRecord)) return [];

@@ -22,6 +22,34 @@ export const podNonRootGroups = resourceControl({
   remediation:
     "Set runAsGroup, fsGroup and supplementalGroups to non-zero group ids (e.g. 10001) in spec.securityContext and do not override runAsGroup with 0 in any container.",
   kinds: POD_KINDS,
+  cel: {
+    variables: [
+      {
+        name: "podSecurityContext",
+        expression: "has(variables.podSpec.securityContext) ? variables.podSpec.securityContext : {}",
+      },
+    ],
+    validations: [
+      {
+        expression: "!has(variables.podSecurityContext.runAsGroup) || variables.podSecurityContext.runAsGroup != 0",
+        message: "pod must not set securityContext.runAsGroup=0",
+      },
+      {
+        expression: "!has(variables.podSecurityContext.fsGroup) || variables.podSecurityContext.fsGroup != 0",
+        message: "pod must not set securityContext.fsGroup=0",
+      },
+      {
+        expression:
+          "!has(variables.podSecurityContext.supplementalGroups) || !variables.podSecurityContext.supplementalGroups.exists(g, g == 0)",
+        message: "pod must not list group 0 in securityContext.supplementalGroups",
+      },
+      {
+        expression:
+          "variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.runAsGroup) || c.securityContext.runAsGroup != 0)",
+        message: "containers must not set securityContext.runAsGroup=0",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

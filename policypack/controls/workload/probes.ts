@@ -25,6 +25,15 @@ export const containerProbes = resourceControl({
   remediation:
     "Give every long-running container a livenessProbe (is it stuck?) and a readinessProbe (can it take traffic?), e.g. httpGet on a health endpoint.",
   kinds: POD_KINDS,
+  cel: {
+    validations: [
+      {
+        expression:
+          "object.kind in ['Job', 'CronJob'] || (has(variables.podSpec.restartPolicy) && variables.podSpec.restartPolicy in ['Never', 'OnFailure']) || variables.regularContainers.all(c, has(c.livenessProbe) && has(c.readinessProbe))",
+        message: "every container of a long-running pod must set livenessProbe and readinessProbe",
+      },
+    ],
+  },
   check(object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

@@ -4,6 +4,10 @@ import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
 import { isWindowsPod } from "./resources";
 
+/** CEL: the pod is a Windows pod (spec.os.name is "windows"), as isWindowsPod. */
+export const WINDOWS_POD_CEL =
+  "(has(variables.podSpec.os) && has(variables.podSpec.os.name) && variables.podSpec.os.name == 'windows')";
+
 /**
  * Every container (init, regular, ephemeral) sets securityContext.readOnlyRootFilesystem=true;
  * writable paths come from emptyDir mounts. Windows pods are exempt: the API forbids the field
@@ -23,6 +27,14 @@ export const podReadOnlyRootFilesystem = resourceControl({
   remediation:
     "Set securityContext.readOnlyRootFilesystem: true on every container and mount an emptyDir at each path the process must write (e.g. /tmp).",
   kinds: POD_KINDS,
+  cel: {
+    validations: [
+      {
+        expression: `${WINDOWS_POD_CEL} || variables.containers.all(c, has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true)`,
+        message: "every container must set securityContext.readOnlyRootFilesystem=true",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined || isWindowsPod(pod)) return [];

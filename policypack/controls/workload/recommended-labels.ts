@@ -1,5 +1,5 @@
 import { isRecord, rec, str } from "../../engine/access";
-import { configStrings } from "../../engine/control";
+import { configStrings, type CelPolicy } from "../../engine/control";
 import { POD_KINDS, POD_TEMPLATE_PATHS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
@@ -50,6 +50,26 @@ function labelPath(metadataPath: string, key: string): string {
   return `${metadataPath}.labels[${JSON.stringify(key)}]`;
 }
 
+/** CEL: every label of params.spec.labels is set with a non-empty value in the metadata `meta`. */
+function celLabelled(meta: string): string {
+  return `params.spec.labels.all(k, has(${meta}.labels) && k in ${meta}.labels && ${meta}.labels[k] != '')`;
+}
+
+const TEMPLATED_KINDS = POD_KINDS.filter((k) => POD_TEMPLATE_PATHS[k] !== "");
+
+/**
+ * The control as CEL: the object's labels, and for kinds with a pod template, the template's.
+ */
+export const RECOMMENDED_LABELS_CEL: CelPolicy = {
+  validations: [
+    { expression: celLabelled("object.metadata"), message: "the object must set every required label" },
+    {
+      expression: `!(object.kind in [${TEMPLATED_KINDS.map((k) => JSON.stringify(k)).join(", ")}]) || ${celLabelled("variables.podMeta")}`,
+      message: "the pod template must set every required label",
+    },
+  ],
+};
+
 /**
  * Every object (and, for workloads, its pod template, which is what Services and NetworkPolicies
  * select) carries the recommended app.kubernetes.io labels with a non-empty value. Optional: it
@@ -76,6 +96,7 @@ export const recommendedLabels = resourceControl({
       default: RECOMMENDED,
     },
   },
+  cel: RECOMMENDED_LABELS_CEL,
   check(object, ctx) {
     const required = configStrings(ctx.config, "labels");
     const out: Violation[] = [];

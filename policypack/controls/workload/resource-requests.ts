@@ -4,6 +4,23 @@ import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
 import { containerQuantity, podQuantity, quantitySet, resourcedContainers } from "./resources";
 
+/**
+ * CEL: `holder.resources.<list>.<resource>` is a quantity that is present and not zero, as
+ * quantitySet reads it (a malformed one counts as set; the API server rejects it anyway).
+ */
+export function celQuantitySet(holder: string, list: "requests" | "limits", resource: string): string {
+  const value = `${holder}.resources.${list}[${JSON.stringify(resource)}]`;
+  return (
+    `(has(${holder}.resources) && has(${holder}.resources.${list}) && ${JSON.stringify(resource)} in ${holder}.resources.${list} && ` +
+    `(!isQuantity(string(${value})) || quantity(string(${value})).compareTo(quantity('0')) != 0))`
+  );
+}
+
+/** CEL: every init and regular container (resourcedContainers) satisfies the condition on `c`. */
+export function celResourcedContainersAll(condition: string): string {
+  return `(variables.initContainers + variables.regularContainers).all(c, ${condition})`;
+}
+
 const RESOURCES = ["cpu", "memory"] as const;
 
 /**
@@ -24,6 +41,16 @@ export const containerResourceRequests = resourceControl({
   },
   remediation: "Set resources.requests.cpu and resources.requests.memory on every container, init containers included.",
   kinds: POD_KINDS,
+  cel: {
+    validations: RESOURCES.map((resource) => ({
+      expression:
+        `${celQuantitySet("variables.podSpec", "requests", resource)} || ${celQuantitySet("variables.podSpec", "limits", resource)} || ` +
+        celResourcedContainersAll(
+          `${celQuantitySet("c", "requests", resource)} || ${celQuantitySet("c", "limits", resource)}`,
+        ),
+      message: `every container must set resources.requests.${resource}`,
+    })),
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

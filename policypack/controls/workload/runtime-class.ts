@@ -42,6 +42,15 @@ export const podRuntimeClassAllowlist = resourceControl({
       default: SANDBOXED,
     },
   },
+  cel: {
+    validations: [
+      {
+        expression:
+          "has(variables.podSpec.runtimeClassName) && variables.podSpec.runtimeClassName != '' && variables.podSpec.runtimeClassName in params.spec.runtimeClasses",
+        message: "pod must set runtimeClassName to a sandboxed runtime",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

@@ -20,6 +20,13 @@ export const podShareProcessNamespace = resourceControl({
   remediation:
     "Remove spec.shareProcessNamespace (or set it to false); signal between containers through the API or a shared volume instead.",
   kinds: POD_KINDS,
+  cel: {
+    validations: [
+      {
+        expression: "!has(variables.podSpec.shareProcessNamespace) || variables.podSpec.shareProcessNamespace != true",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined || pod.spec["shareProcessNamespace"] !== true) return [];

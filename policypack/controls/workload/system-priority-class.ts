@@ -38,13 +38,23 @@ export const podSystemPriorityClass = resourceControl({
       default: ["kube-system"],
     },
   },
+  cel: {
+    validations: [
+      {
+        expression:
+          "!has(variables.podSpec.priorityClassName) || !(variables.podSpec.priorityClassName in params.spec.restrictedClasses) || request.namespace in params.spec.allowedNamespaces",
+        message: "pod must not use a restricted priorityClassName outside the allowed namespaces",
+      },
+    ],
+  },
   check(object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];
     const name = str(pod.spec["priorityClassName"]);
     if (name === undefined || !configStrings(ctx.config, "restrictedClasses").includes(name)) return [];
-    const namespace = str(object.metadata?.namespace);
-    if (namespace !== undefined && configStrings(ctx.config, "allowedNamespaces").includes(namespace)) return [];
+    // In the cluster the namespace is always set; in a manifest it may be left to kubectl's context.
+    const namespace = str(object.metadata?.namespace) ?? ctx.defaultNamespace ?? "default";
+    if (configStrings(ctx.config, "allowedNamespaces").includes(namespace)) return [];
     return [
       {
         message: `pod must not use priorityClassName ${JSON.stringify(name)} outside ${configStrings(ctx.config, "allowedNamespaces").join(", ") || "the allowed namespaces"}`,

@@ -3,6 +3,7 @@ import { POD_KINDS } from "../../engine/pod";
 import type { KubeObject, Violation } from "../../engine/types";
 import { parseImageReference } from "../images/image-reference";
 import { resourceControl } from "../define";
+import { JS_WHITESPACE_RE2 } from "./sudo";
 
 const TILLER_PORT = 44134;
 /** Dashboard flags that let anyone in: skip the login page, or log in over plain HTTP. */
@@ -40,6 +41,49 @@ function checkService(service: KubeObject): Violation[] {
   return out;
 }
 
+// CEL forms. An image runs Tiller when it parses as a reference (parseImageReference) whose last
+// repository component is `tiller`: the first path component is a registry (and must be a domain)
+// when it holds a dot or a colon, is localhost or has upper-case letters, and the name before tag
+// and digest is at most 255 characters.
+const PATH_COMPONENT_RE2 = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const DOMAIN_COMPONENT_RE2 = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const DOMAIN_RE2 = `(?:${DOMAIN_COMPONENT_RE2}(?:\\.${DOMAIN_COMPONENT_RE2})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const REFERENCE_SUFFIX_RE2 =
+  "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$";
+const REGISTRY_FIRST_RE2 = "^(?:localhost|[^/@]*[.:A-Z][^/@]*)/";
+const TILLER_IN_REGISTRY_RE2 = `^${DOMAIN_RE2}/(?:${PATH_COMPONENT_RE2}/)*tiller${REFERENCE_SUFFIX_RE2}`;
+const TILLER_ON_HUB_RE2 = `^(?:${PATH_COMPONENT_RE2}/)*tiller${REFERENCE_SUFFIX_RE2}`;
+
+function celTillerImage(image: string): string {
+  const name = `${image}.split('@')[0]`;
+  return (
+    `((${image}.matches(${JSON.stringify(REGISTRY_FIRST_RE2)}) ? ${image}.matches(${JSON.stringify(TILLER_IN_REGISTRY_RE2)}) : ${image}.matches(${JSON.stringify(TILLER_ON_HUB_RE2)})) && ` +
+    `[${name}].all(r, (r.lastIndexOf(':') > r.lastIndexOf('/') ? r.lastIndexOf(':') : size(r)) <= 255))`
+  );
+}
+
+/** A word (split on JavaScript whitespace and quotes) that enables the flag (enablesFlag). */
+function celEnablesFlag(text: string, flag: string): string {
+  const bare = `(^|[${JS_WHITESPACE_RE2}'"])${flag}([${JS_WHITESPACE_RE2}'"]|$)`;
+  const valued = `(^|[${JS_WHITESPACE_RE2}'"])${flag}=[^${JS_WHITESPACE_RE2}'"]*`;
+  return (
+    `(${text}.matches(${JSON.stringify(bare)}) || ` +
+    `${text}.findAll(${JSON.stringify(valued)}).exists(m, !(m.substring(m.indexOf('=') + 1).lowerAscii() in ['false', '0', 'f'])))`
+  );
+}
+
+const TILLER_SERVICE_CEL =
+  `!((has(object.metadata.name) ? object.metadata.name : '').matches(${JSON.stringify(TILLER_NAME.source)}) || ` +
+  "(has(object.spec.selector) && 'app' in object.spec.selector && object.spec.selector['app'] == 'helm' && 'name' in object.spec.selector && object.spec.selector['name'] == 'tiller')) && " +
+  `(!has(object.spec.ports) || object.spec.ports.all(p, !(has(p.port) && type(p.port) == int && p.port == ${TILLER_PORT}) && !(has(p.targetPort) && type(p.targetPort) == int && p.targetPort == ${TILLER_PORT})))`;
+
+const DASHBOARD_CEL = ["command", "args"]
+  .map(
+    (field) =>
+      `(!has(c.${field}) || !c.${field}.exists(a, ${DASHBOARD_FLAGS.map((f) => celEnablesFlag("a", f)).join(" || ")}))`,
+  )
+  .join(" && ");
+
 /**
  * Two components that hand out the cluster: Tiller, Helm v2's in-cluster server (unauthenticated
  * gRPC with cluster-admin rights, removed with Helm 3), recognised by its image or its Service; and
@@ -59,6 +103,14 @@ export const tillerAndDashboardSkipLogin = resourceControl({
   remediation:
     "Remove Tiller (migrate to Helm 3) and its Service; run the Kubernetes Dashboard without --enable-skip-login and --enable-insecure-login, behind authentication.",
   kinds: [...POD_KINDS, "Service"],
+  cel: {
+    validations: [
+      {
+        expression: `object.kind == 'Service' ? (${TILLER_SERVICE_CEL}) : variables.containers.all(c, !(has(c.image) && ${celTillerImage("c.image")}) && ${DASHBOARD_CEL})`,
+        message: "no Tiller (image or Service), no Dashboard with --enable-skip-login or --enable-insecure-login",
+      },
+    ],
+  },
   check(object, ctx) {
     if (object.kind === "Service") return checkService(object);
     const pod = ctx.pod;

@@ -1,6 +1,7 @@
 import { join } from "../../engine/access";
 import { POD_KINDS } from "../../engine/pod";
 import { resourceControl } from "../define";
+import { WINDOWS_POD_CEL } from "./read-only-root-filesystem";
 import { isWindowsPod } from "./resources";
 
 /**
@@ -23,6 +24,14 @@ export const podUserNamespace = resourceControl({
     "Set spec.hostUsers: false (needs nodes and a container runtime with user-namespace support; incompatible with hostNetwork, hostPID and hostIPC).",
   kinds: POD_KINDS,
   optional: true,
+  cel: {
+    validations: [
+      {
+        expression: `${WINDOWS_POD_CEL} || (has(variables.podSpec.hostUsers) && variables.podSpec.hostUsers == false)`,
+        message: "pod must set hostUsers=false",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined || isWindowsPod(pod) || pod.spec["hostUsers"] === false) return [];
