@@ -3,6 +3,8 @@ import { configStrings } from "../../engine/control";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
 import { parseCidr, surelyWithin, type Cidr } from "./cidr";
+import { NETWORK_POLICY_VARIABLES } from "./empty-pod-selector";
+import { celCidr, celParamList, celSurelyWithin } from "./metadata-egress";
 import { activeRules, isNetworkPolicy, namespaceOf, peerSelector, portOf, type RuleView } from "./policy";
 import { requiresLabel } from "./selectors";
 
@@ -41,6 +43,38 @@ function isDnsPeer(peer: Rec, policyNamespace: string | undefined, target: DnsTa
   return namespaces !== undefined && requiresLabel(namespaces, NAMESPACE_NAME, target.namespaces);
 }
 
+/** CEL: the rule `r` opens DNS (allowsDns). */
+const CEL_ALLOWS_DNS =
+  "has(r.ports) && r.ports.exists(pt, has(pt.port) && (type(pt.port) == int ? (pt.port == 53 || (has(pt.endPort) && pt.port <= 53 && 53 <= pt.endPort)) : pt.port in " +
+  `${JSON.stringify(DNS_PORT_NAMES)}))`;
+
+/** CEL: the selector `s` requires one of the configured DNS pod labels (requiresLabel over the "key=value" pairs). */
+const celRequiresDnsLabel = (s: string): string => {
+  const labels = celParamList("dnsPodLabels");
+  const pair = (key: string, value: string): string =>
+    `${key} != '' && !${key}.contains('=') && (${key} + '=' + ${value}) in ${labels}`;
+  return (
+    `((has(${s}.matchLabels) && ${s}.matchLabels.exists(k, ${pair("k", `${s}.matchLabels[k]`)})) || ` +
+    `(has(${s}.matchExpressions) && ${s}.matchExpressions.exists(e, e.operator == 'In' && has(e.values) && size(e.values) > 0 && e.values.all(v, ${pair("e.key", "v")}))))`
+  );
+};
+
+/** CEL: the selector `s` requires kubernetes.io/metadata.name to be one of the DNS namespaces. */
+const celRequiresDnsNamespace = (s: string): string => {
+  const namespaces = celParamList("dnsNamespaces");
+  const key = JSON.stringify(NAMESPACE_NAME);
+  return (
+    `((has(${s}.matchLabels) && ${key} in ${s}.matchLabels && ${s}.matchLabels[${key}] in ${namespaces}) || ` +
+    `(has(${s}.matchExpressions) && ${s}.matchExpressions.exists(e, e.key == ${key} && e.operator == 'In' && has(e.values) && size(e.values) > 0 && e.values.all(v, v in ${namespaces}))))`
+  );
+};
+
+/** CEL: the peer `p` is the cluster DNS (isDnsPeer). */
+const CEL_IS_DNS_PEER =
+  `(has(p.ipBlock) ? [${celCidr("has(p.ipBlock.cidr) ? p.ipBlock.cidr : ''")}].exists(c, c.b != '' && variables.dnsCidrs.exists(d, ${celSurelyWithin("c", "d")})) : ` +
+  `has(p.podSelector) && ${celRequiresDnsLabel("p.podSelector")} && (has(p.namespaceSelector) ? ${celRequiresDnsNamespace("p.namespaceSelector")} : ` +
+  `has(object.metadata.namespace) && object.metadata.namespace != '' && object.metadata.namespace in ${celParamList("dnsNamespaces")}))`;
+
 /**
  * An egress rule that opens DNS (port 53, or kube-dns's named ports `dns`/`dns-tcp`) opens it
  * only to the cluster DNS: pods labelled `k8s-app=kube-dns` in a namespace selected by its
@@ -61,6 +95,21 @@ export const networkDnsEgress = resourceControl({
   remediation:
     "Allow port 53 (UDP and TCP) only to namespaceSelector {matchLabels: {kubernetes.io/metadata.name: kube-system}} with podSelector {matchLabels: {k8s-app: kube-dns}}.",
   kinds: ["NetworkPolicy"],
+  cel: {
+    variables: [
+      ...NETWORK_POLICY_VARIABLES,
+      {
+        name: "dnsCidrs",
+        expression: `${celParamList("dnsCIDRs")}.filter(x, type(x) == string).map(x, ${celCidr("x")}).filter(c, c.b != '')`,
+      },
+    ],
+    validations: [
+      {
+        expression: `variables.egressRules.all(r, !(${CEL_ALLOWS_DNS}) || (has(r.to) && size(r.to) > 0 && r.to.all(p, ${CEL_IS_DNS_PEER})))`,
+        message: "egress rules that open DNS (port 53) must reach only the cluster DNS",
+      },
+    ],
+  },
   config: {
     dnsNamespaces: {
       type: "array",

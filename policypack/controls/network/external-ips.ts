@@ -18,6 +18,14 @@ export const networkExternalIps = resourceControl({
   },
   remediation: "Remove spec.externalIPs; expose the Service through a LoadBalancer or an Ingress instead.",
   kinds: ["Service"],
+  cel: {
+    validations: [
+      {
+        expression: "!has(object.spec) || !has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0",
+        message: "spec.externalIPs is set (CVE-2020-8554)",
+      },
+    ],
+  },
   check(object) {
     const ips = arr(dig(object, "spec", "externalIPs"));
     if (ips.length === 0) return [];

@@ -1,6 +1,7 @@
 import { dig, str } from "../../engine/access";
 import { resourceControl } from "../define";
 import { mayContain, parseAddress, parseCidr, type Cidr } from "./cidr";
+import { celAddress } from "./metadata-egress";
 
 /** Loopback and "this host": 0.0.0.0 and :: reach the local host on Linux, too. */
 const LOCAL = ["127.0.0.0/8", "0.0.0.0/32", "::1/128", "::/128"].map((c) => parseCidr(c) as Cidr);
@@ -32,6 +33,35 @@ export const networkExternalNameLocalhost = resourceControl({
   },
   remediation: "Point spec.externalName at the external DNS name of the real service, never at the loopback.",
   kinds: ["Service"],
+  cel: {
+    variables: [
+      {
+        name: "lowered",
+        expression: "has(object.spec) && has(object.spec.externalName) ? object.spec.externalName.lowerAscii() : ''",
+      },
+      {
+        name: "undotted",
+        expression:
+          "variables.lowered.endsWith('.') ? variables.lowered.substring(0, size(variables.lowered) - 1) : variables.lowered",
+      },
+      {
+        name: "host",
+        expression:
+          "variables.undotted.startsWith('[') && variables.undotted.endsWith(']') ? variables.undotted.substring(1, size(variables.undotted) - 1) : variables.undotted",
+      },
+      // LOCAL under mayContain: 127.0.0.0/8 and 0.0.0.0/32 (an IPv4-mapped address counts), ::1 and ::.
+      { name: "address", expression: celAddress("variables.host") },
+    ],
+    validations: [
+      {
+        expression:
+          "!has(object.spec) || !has(object.spec.externalName) || !(variables.host == 'localhost' || variables.host.endsWith('.localhost') || " +
+          `(variables.address.b != '' && ((size(variables.address.gb) == 32 && (variables.address.gb.startsWith('01111111') || variables.address.gb == ${JSON.stringify("0".repeat(32))})) || ` +
+          `variables.address.b == ${JSON.stringify(`${"0".repeat(127)}1`)} || variables.address.b == ${JSON.stringify("0".repeat(128))})))`,
+        message: "spec.externalName points at the local host",
+      },
+    ],
+  },
   check(object) {
     const name = str(dig(object, "spec", "externalName"));
     if (name === undefined || !isLocal(name)) return [];

@@ -21,6 +21,20 @@ export const networkIngressHost = resourceControl({
   remediation:
     "Set rules[].host to the exact hostname the Ingress serves; replace a default backend by a rule for that host.",
   kinds: ["Ingress"],
+  cel: {
+    // spec.backend (extensions/v1beta1) is not in any served version, so only defaultBackend is read.
+    validations: [
+      {
+        expression: "!has(object.spec) || !has(object.spec.defaultBackend)",
+        message: "spec.defaultBackend serves every hostname",
+      },
+      {
+        expression:
+          "!has(object.spec) || !has(object.spec.rules) || object.spec.rules.all(r, has(r.host) && r.host != '' && !r.host.contains('*'))",
+        message: "every rule names its host, without wildcards",
+      },
+    ],
+  },
   check(object) {
     const out: Violation[] = [];
     for (const field of ["defaultBackend", "backend"]) {

@@ -2,6 +2,7 @@ import { isRecord } from "../../engine/access";
 import { configStrings } from "../../engine/control";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
+import { celParamList } from "./metadata-egress";
 
 /**
  * ingress-nginx snippet annotations (`configuration-snippet`, `server-snippet`, `auth-snippet`,
@@ -29,6 +30,16 @@ export const networkIngressNginxSnippets = resourceControl({
       description: "Annotation prefixes of NGINX-based ingress controllers (without the trailing slash).",
       default: ["nginx.ingress.kubernetes.io", "nginx.org"],
     },
+  },
+  cel: {
+    validations: [
+      {
+        expression:
+          "!has(object.metadata.annotations) || !object.metadata.annotations.exists(k, (k.endsWith('-snippet') || k.endsWith('-snippets')) && " +
+          `${celParamList("annotationPrefixes")}.exists(p, type(p) == string && k.startsWith(p + '/')))`,
+        message: "no ingress-nginx snippet annotations",
+      },
+    ],
   },
   check(object, ctx) {
     const annotations = object.metadata?.annotations;

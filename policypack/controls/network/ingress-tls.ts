@@ -21,6 +21,27 @@ export const networkIngressTls = resourceControl({
   remediation:
     "Add a spec.tls section whose hosts list every rules[].host, with a secretName holding the certificate (or a cert-manager annotation that issues it).",
   kinds: ["Ingress"],
+  cel: {
+    variables: [
+      { name: "tls", expression: "has(object.spec) && has(object.spec.tls) ? object.spec.tls : []" },
+      { name: "rules", expression: "has(object.spec) && has(object.spec.rules) ? object.spec.rules : []" },
+      // toLowerCase also folds the Kelvin sign (U+212A) to an ASCII k; lowerAscii does not.
+      {
+        name: "patterns",
+        expression:
+          "variables.tls.map(t, has(t.hosts) ? t.hosts : []).flatten().map(p, p.replace('\u212a', 'k').lowerAscii())",
+      },
+    ],
+    validations: [
+      { expression: "size(variables.tls) > 0", message: "spec.tls is unset: the Ingress serves plain HTTP" },
+      {
+        expression:
+          "variables.tls.exists(t, !has(t.hosts) || size(t.hosts) == 0) || variables.rules.all(r, has(r.host) && r.host != '' && " +
+          "[r.host.replace('\u212a', 'k').lowerAscii()].all(h, variables.patterns.exists(p, p == h || (p.startsWith('*.') && h.indexOf('.') > 0 && !h.startsWith('*.') && h.substring(h.indexOf('.')) == p.substring(1)))))",
+        message: "every rule host is listed in spec.tls[].hosts",
+      },
+    ],
+  },
   check(object) {
     const sections = tlsSections(object);
     if (sections.length === 0) {

@@ -1,6 +1,7 @@
 import { join } from "../../engine/access";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
+import { celSelectsEverything, NETWORK_POLICY_VARIABLES } from "./empty-pod-selector";
 import { activeRules, isNetworkPolicy, PEERS_FIELD, peerSelector, ruleLabel } from "./policy";
 import { describeSelector, isEverything, requiresKey } from "./selectors";
 
@@ -26,6 +27,16 @@ export const networkNamespaceSelectorName = resourceControl({
   remediation:
     "Select peer namespaces by name: namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: <namespace>}} (or matchExpressions with operator In on that key).",
   kinds: ["NetworkPolicy"],
+  cel: {
+    variables: NETWORK_POLICY_VARIABLES,
+    validations: [
+      {
+        // The API server rejects invalid selectors before admission policies run.
+        expression: `variables.rulePeers.all(ps, ps.all(p, !has(p.namespaceSelector) || ${celSelectsEverything("p.namespaceSelector")} || (has(p.namespaceSelector.matchLabels) && ${JSON.stringify(NAMESPACE_NAME)} in p.namespaceSelector.matchLabels) || (has(p.namespaceSelector.matchExpressions) && p.namespaceSelector.matchExpressions.exists(e, e.key == ${JSON.stringify(NAMESPACE_NAME)} && e.operator == 'In'))))`,
+        message: `peer namespaceSelectors must require ${NAMESPACE_NAME}`,
+      },
+    ],
+  },
   check(object) {
     if (!isNetworkPolicy(object)) return [];
     const out: Violation[] = [];

@@ -3,6 +3,9 @@ import { configStrings } from "../../engine/control";
 import { globMatch } from "../../engine/exemptions";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
+import { celSelectsEverything, NETWORK_POLICY_VARIABLES } from "./empty-pod-selector";
+import { celCidr, celMayBeUniversal, celParamList } from "./metadata-egress";
+import { CEL_OBJECT_ID, celGlobMatches } from "./service-type";
 import { mayBeUniversal, parseCidr } from "./cidr";
 import { activeRules, isNetworkPolicy, namespaceOf, PEERS_FIELD, peerSelector, ruleLabel } from "./policy";
 import { isEverything } from "./selectors";
@@ -36,6 +39,36 @@ export const networkNoAllowAllPeers = resourceControl({
         'NetworkPolicies ("namespace/name", with * and ? wildcards) that may allow every peer, e.g. "ingress-nginx/allow-public".',
       default: [],
     },
+  },
+  cel: {
+    variables: [
+      ...NETWORK_POLICY_VARIABLES,
+      {
+        name: "allowlisted",
+        expression: `${celParamList("allowedPolicies")}.exists(g, type(g) == string && ${celGlobMatches("g", `(${CEL_OBJECT_ID})`)})`,
+      },
+    ],
+    validations: [
+      {
+        expression: "variables.allowlisted || variables.rulePeers.all(ps, size(ps) > 0)",
+        message: "a rule with no from/to peers allows everyone",
+      },
+      {
+        expression:
+          "variables.allowlisted || variables.rulePeers.all(ps, ps.all(p, has(p.podSelector) || has(p.namespaceSelector) || has(p.ipBlock)))",
+        message: "an empty peer {} allows everyone",
+      },
+      {
+        expression: `variables.allowlisted || variables.rulePeers.all(ps, ps.all(p, !has(p.namespaceSelector) || !${celSelectsEverything("p.namespaceSelector")} || (has(p.podSelector) && !${celSelectsEverything("p.podSelector")})))`,
+        message: "namespaceSelector: {} without a podSelector restriction allows every pod of every namespace",
+      },
+      {
+        expression:
+          "variables.allowlisted || variables.rulePeers.all(ps, ps.all(p, !has(p.ipBlock) || (has(p.ipBlock.except) && size(p.ipBlock.except) > 0) || " +
+          `[${celCidr("has(p.ipBlock.cidr) ? p.ipBlock.cidr : ''")}].all(c, c.b == '' || !${celMayBeUniversal("c")})))`,
+        message: "an ipBlock of a whole address family with no except allows everyone",
+      },
+    ],
   },
   check(object, ctx) {
     if (!isNetworkPolicy(object)) return [];

@@ -2,6 +2,7 @@ import { arr, dig, isRecord, join, num, str, strings } from "../../engine/access
 import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
+import { celParamList } from "./metadata-egress";
 
 const UNPRIVILEGED_PORT_START = "net.ipv4.ip_unprivileged_port_start";
 
@@ -30,6 +31,32 @@ export const networkPrivilegedPorts = resourceControl({
       description: "Container ports below 1024 (or 22) that are allowed anyway.",
       default: [],
     },
+  },
+  cel: {
+    variables: [
+      {
+        // The last sysctl entry with a value of 1-5 digits wins, as in the check's loop.
+        name: "portStartSysctls",
+        expression:
+          "has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.sysctls) ? " +
+          `variables.podSpec.securityContext.sysctls.filter(s, has(s.name) && s.name == ${JSON.stringify(UNPRIVILEGED_PORT_START)} && has(s.value) && s.value.matches('^[0-9]{1,5}$')) : []`,
+      },
+      {
+        name: "privilegedBelow",
+        expression:
+          "size(variables.portStartSysctls) > 0 && int(variables.portStartSysctls[size(variables.portStartSysctls) - 1].value) < 1024 ? int(variables.portStartSysctls[size(variables.portStartSysctls) - 1].value) : 1024",
+      },
+      { name: "allowedPorts", expression: celParamList("allowedPorts") },
+    ],
+    validations: [
+      {
+        expression:
+          "variables.containers.all(c, !has(c.ports) || c.ports.all(p, !has(p.containerPort) || p.containerPort <= 0 || p.containerPort in variables.allowedPorts || " +
+          "(p.containerPort != 22 && (p.containerPort >= variables.privilegedBelow || (has(c.securityContext) && has(c.securityContext.capabilities) && " +
+          "has(c.securityContext.capabilities.add) && ('NET_BIND_SERVICE' in c.securityContext.capabilities.add || 'CAP_NET_BIND_SERVICE' in c.securityContext.capabilities.add))))))",
+        message: "no SSH port 22, nor a privileged port below 1024 without NET_BIND_SERVICE",
+      },
+    ],
   },
   check(_object, ctx) {
     const pod = ctx.pod;

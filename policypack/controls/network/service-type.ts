@@ -2,6 +2,23 @@ import { dig, isRecord, str } from "../../engine/access";
 import { configBoolean, configStrings } from "../../engine/control";
 import { globMatch } from "../../engine/exemptions";
 import { resourceControl } from "../define";
+import { celParamList } from "./metadata-egress";
+
+/** Regex metacharacters globMatch escapes, each escaped in CEL after the backslash itself. */
+const GLOB_ESCAPED = [".", "+", "^", "$", "{", "}", "(", ")", "|", "[", "]"];
+
+/** CEL: globMatch(pattern, text) (`*`, `?`, anchored), the pattern turned into an RE2 regex at run time. */
+export function celGlobMatches(pattern: string, text: string): string {
+  const lit = (t: string): string => JSON.stringify(t);
+  let re = `${pattern}.replace(${lit("\\")}, ${lit("\\\\")})`;
+  for (const ch of GLOB_ESCAPED) re += `.replace(${lit(ch)}, ${lit(`\\${ch}`)})`;
+  re += `.replace('*', '.*').replace('?', '.')`;
+  return `${text}.matches('^' + ${re} + '$')`;
+}
+
+/** CEL: `namespace/name` of the object, its namespace "default" when unset. */
+export const CEL_OBJECT_ID =
+  "(has(object.metadata.namespace) && object.metadata.namespace != '' ? object.metadata.namespace : 'default') + '/' + (has(object.metadata.name) ? object.metadata.name : '')";
 
 /**
  * NodePort opens the port on every node; LoadBalancer asks the cloud for an address that is
@@ -47,6 +64,30 @@ export const networkServiceType = resourceControl({
         "service.beta.kubernetes.io/oci-load-balancer-internal=true",
       ],
     },
+  },
+  cel: {
+    variables: [
+      { name: "type", expression: "has(object.spec) && has(object.spec.type) ? object.spec.type : ''" },
+      {
+        name: "allowlisted",
+        expression: `${celParamList("allowedServices")}.exists(g, type(g) == string && ${celGlobMatches("g", `(${CEL_OBJECT_ID})`)})`,
+      },
+      {
+        name: "internal",
+        expression:
+          "params.spec.allowInternalLoadBalancers == true && has(object.metadata.annotations) && " +
+          `${celParamList("internalLoadBalancerAnnotations")}.exists(a, type(a) == string && a.indexOf('=') > 0 && ` +
+          "a.substring(0, a.indexOf('=')) in object.metadata.annotations && " +
+          "object.metadata.annotations[a.substring(0, a.indexOf('='))] == a.substring(a.indexOf('=') + 1))",
+      },
+    ],
+    validations: [
+      {
+        expression:
+          "!(variables.type in ['NodePort', 'LoadBalancer']) || variables.allowlisted || (variables.type == 'LoadBalancer' && variables.internal)",
+        message: "spec.type NodePort or LoadBalancer needs an allowlist entry",
+      },
+    ],
   },
   check(object, ctx) {
     const type = str(dig(object, "spec", "type"));
