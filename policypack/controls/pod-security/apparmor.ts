@@ -49,6 +49,20 @@ export const podAppArmor = resourceControl({
     "Remove appArmorProfile type Unconfined (and unconfined AppArmor annotations); use RuntimeDefault or a Localhost profile.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: {
+    validations: [
+      {
+        expression:
+          "(!has(variables.podSpec.securityContext) || !has(variables.podSpec.securityContext.appArmorProfile) || " +
+          "variables.podSpec.securityContext.appArmorProfile.?type.orValue('') in ['RuntimeDefault', 'Localhost']) && " +
+          "variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.appArmorProfile) || " +
+          "c.securityContext.appArmorProfile.?type.orValue('') in ['RuntimeDefault', 'Localhost']) && " +
+          "(!has(variables.podMeta.annotations) || variables.podMeta.annotations.all(k, " +
+          `!k.startsWith(${JSON.stringify(APPARMOR_ANNOTATION_PREFIX)}) || variables.podMeta.annotations[k] == '' || ` +
+          "variables.podMeta.annotations[k] == 'runtime/default' || variables.podMeta.annotations[k].startsWith('localhost/')))",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

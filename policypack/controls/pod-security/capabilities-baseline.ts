@@ -43,6 +43,13 @@ export const podCapabilitiesBaseline = resourceControl({
     "Remove capabilities outside the runtime default set (e.g. SYS_ADMIN, NET_ADMIN, NET_RAW) from securityContext.capabilities.add.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: {
+    validations: [
+      {
+        expression: `variables.containers.all(c, c.?securityContext.?capabilities.?add.orValue([]).all(cap, cap in ${JSON.stringify([...BASELINE_CAPABILITIES])}))`,
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

@@ -24,6 +24,15 @@ export const podDropNetRaw = resourceControl({
   remediation:
     'Add "ALL" (or at least "NET_RAW") to securityContext.capabilities.drop of every container; use ping-less health checks.',
   kinds: POD_KINDS,
+  cel: {
+    validations: [
+      {
+        expression:
+          "variables.podSpec.?os.?name.orValue('') == 'windows' || " +
+          "variables.containers.all(c, c.?securityContext.?capabilities.?drop.orValue([]).exists(d, d == 'ALL' || d == 'NET_RAW'))",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined || isWindowsPod(pod)) return [];

@@ -4,6 +4,7 @@ import type { Violation } from "../../engine/types";
 import { POD_KINDS } from "../../engine/pod";
 import { resourceControl } from "../define";
 import { canonicalHostPath, containsPath } from "./host-paths";
+import { celCanonicalHostPath, celConfigStrings, celContainsPath } from "./runtime-socket";
 
 /** Host directories whose exposure is node compromise: credentials, kernel interfaces, kubelet and runtime state. */
 export const SENSITIVE_HOST_PATHS: readonly string[] = [
@@ -53,6 +54,32 @@ export const podHostPathHygiene = resourceControl({
       description: "Host directories that must never be mounted, nor anything under them, nor any parent of them.",
       default: [...SENSITIVE_HOST_PATHS],
     },
+  },
+  cel: {
+    variables: [
+      { name: "allowed", expression: `${celConfigStrings("allowedPaths")}.map(a, ${celCanonicalHostPath("a")})` },
+      { name: "sensitive", expression: `${celConfigStrings("sensitivePaths")}.map(s, ${celCanonicalHostPath("s")})` },
+      {
+        name: "hostVolumes",
+        expression:
+          "variables.podSpec.?volumes.orValue([]).transformList(i, v, has(v.hostPath) && has(v.hostPath.path), v.?name.orValue('#' + string(i)))",
+      },
+    ],
+    validations: [
+      {
+        expression:
+          `variables.podSpec.?volumes.orValue([]).all(v, !has(v.hostPath) || !has(v.hostPath.path) || [${celCanonicalHostPath("v.hostPath.path")}].all(p, ` +
+          `!variables.sensitive.exists(s, (s != '/' && ${celContainsPath("s", "p")}) || ${celContainsPath("p", "s")}) && ` +
+          `(size(variables.allowed) == 0 || variables.allowed.exists(a, ${celContainsPath("a", "p")}))))`,
+        message: "hostPath volumes must avoid sensitive host paths and stay inside allowedPaths",
+      },
+      {
+        expression:
+          "size(variables.hostVolumes) == 0 || variables.containers.all(c, c.?volumeMounts.orValue([]).all(m, !has(m.name) || !(m.name in variables.hostVolumes) || " +
+          "(m.?readOnly.orValue(false) == true && m.?subPath.orValue('') == '' && m.?subPathExpr.orValue('') == '')))",
+        message: "hostPath volume mounts must be read-only, without subPath or subPathExpr",
+      },
+    ],
   },
   check(_object, ctx) {
     const pod = ctx.pod;

@@ -25,6 +25,9 @@ export const podHostPath = resourceControl({
     "Replace hostPath volumes with emptyDir, configMap, secret, projected or a PersistentVolumeClaim; node agents that truly need the host belong in an exempted system namespace.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: {
+    validations: [{ expression: "variables.podSpec.?volumes.orValue([]).all(v, !has(v.hostPath))" }],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

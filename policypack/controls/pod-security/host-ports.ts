@@ -23,6 +23,13 @@ export const podHostPorts = resourceControl({
     "Remove ports[].hostPort and expose the container through a Service (NodePort or LoadBalancer if it must be reachable from outside).",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: {
+    validations: [
+      {
+        expression: "variables.containers.all(c, c.?ports.orValue([]).all(p, p.?hostPort.orValue(0) == 0))",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

@@ -33,6 +33,17 @@ export const podHostProbes = resourceControl({
     "Remove host from httpGet/tcpSocket probes and lifecycle handlers so the kubelet targets the pod's own IP; use an httpHeaders Host header for virtual hosts.",
   kinds: POD_KINDS,
   minPolicyVersion: 34,
+  cel: {
+    validations: [
+      {
+        expression: `variables.containers.all(c, ${HANDLERS.flatMap((handler) =>
+          ["httpGet", "tcpSocket"].map(
+            (action) => `c.${[...handler, action, "host"].map((k) => `?${k}`).join(".")}.orValue('') == ''`,
+          ),
+        ).join(" && ")})`,
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     // Gated here as well: a runner that ignores minPolicyVersion (the CrossGuard pack) must not apply it early.

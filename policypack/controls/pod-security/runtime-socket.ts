@@ -22,6 +22,48 @@ export const RUNTIME_SOCKETS: readonly string[] = [
   "\\\\.\\pipe\\containerd-containerd",
 ];
 
+/** RE2 class body of the whitespace JavaScript's String.prototype.trim removes (WhiteSpace, LineTerminator). */
+const JS_TRIM_SPACE =
+  "\\t\\n\\x{0B}\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}";
+/** The trimmed string as the first match (`find`): from the first non-space to the last. */
+const TRIMMED = `[^${JS_TRIM_SPACE}](?s:.*[^${JS_TRIM_SPACE}])?`;
+/** host-paths.ts's PIPE in RE2 (its /i only folds the ASCII letters of "pipe"). */
+const PIPE = "^(\\\\\\\\|//)\\.(\\\\|/)[pP][iI][pP][eE](\\\\|/)";
+
+/**
+ * canonicalHostPath (host-paths.ts) in CEL, of the string expression `path`: trim, then
+ * posix.normalize (empty and `.` segments dropped, each `..` removing the nearest segment before it
+ * that it can pair with, as a bracket match over prefix balances, kept only in relative paths when
+ * nothing is left to remove), trailing slash dropped, /var/run folded onto /run. Windows pipe names
+ * get backslashes and lower case (CEL's lowerAscii, plus the Kelvin sign, the one non-ASCII letter
+ * JavaScript lower-cases to ASCII).
+ */
+export function celCanonicalHostPath(path: string): string {
+  const normalized =
+    `[hpr.find(${JSON.stringify(TRIMMED)})].map(hpt, ` +
+    "[hpt.split('/').filter(hpx, hpx != '' && hpx != '.')].map(hps, " +
+    "[lists.range(size(hps) + 1).map(hpk, 2 * size(hps.slice(0, hpk).filter(hpx, hpx == '..')) - hpk)].map(hpb, " +
+    "[lists.range(size(hps)).filter(hpi, hps[hpi] == '..' ? " +
+    "(!hpt.startsWith('/') && lists.range(hpi + 1).all(hpk, hpb[hpi + 1] - hpb[hpk] >= 1)) : " +
+    "!lists.range(size(hps)).exists(hpj, hpj > hpi && hpb[hpj + 1] - hpb[hpi + 1] >= 1)).map(hpi, hps[hpi])].map(hpkept, " +
+    "[hpt.startsWith('/') ? '/' + hpkept.join('/') : (size(hpkept) == 0 ? '.' : hpkept.join('/'))].map(hpn, " +
+    "hpn == '/var/run' || hpn.startsWith('/var/run/') ? '/run' + hpn.substring(8) : hpn)[0])[0])[0])[0])[0]";
+  return (
+    `[${path}].map(hpr, hpr.matches(${JSON.stringify(PIPE)}) ? ` +
+    `hpr.replace(${JSON.stringify("\u212A")}, 'k').replace('/', ${JSON.stringify("\\")}).lowerAscii() : ${normalized})[0]`
+  );
+}
+
+/** containsPath (host-paths.ts) in CEL, of two canonical string expressions. */
+export function celContainsPath(dir: string, path: string): string {
+  return `(${dir} == ${path} || (${dir}.startsWith('/') && ${path}.startsWith('/') && (${dir} == '/' || ${path}.startsWith(${dir} + '/'))))`;
+}
+
+/** The strings of a list setting, as configStrings reads it. */
+export function celConfigStrings(name: string): string {
+  return `[params.spec.?${name}.orValue([])].map(l, type(l) == list ? l.filter(x, type(x) == string) : [])[0]`;
+}
+
 /**
  * Not a PSS check (Baseline subsumes it under hostPathVolumes), kept separate so that it still
  * holds for workloads exempted from pod-host-path: mounting the runtime socket is node takeover.
@@ -48,6 +90,19 @@ export const podRuntimeSocket = resourceControl({
       description: "Further runtime or agent socket paths to protect (their parent directories are protected too).",
       default: [],
     },
+  },
+  cel: {
+    variables: [
+      {
+        name: "sockets",
+        expression: `${JSON.stringify(RUNTIME_SOCKETS.map(canonicalHostPath))} + ${celConfigStrings("extraSocketPaths")}.map(s, ${celCanonicalHostPath("s")})`,
+      },
+    ],
+    validations: [
+      {
+        expression: `variables.podSpec.?volumes.orValue([]).all(v, !has(v.hostPath) || !has(v.hostPath.path) || [${celCanonicalHostPath("v.hostPath.path")}].all(p, !variables.sockets.exists(s, ${celContainsPath("p", "s")})))`,
+      },
+    ],
   },
   check(_object, ctx) {
     const pod = ctx.pod;

@@ -34,6 +34,21 @@ export const podSELinux = resourceControl({
     "Leave seLinuxOptions.user and .role unset and use type container_t (or container_init_t, container_kvm_t, container_engine_t); never spc_t or unconfined_t.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: {
+    variables: [
+      {
+        name: "seLinuxOptions",
+        expression:
+          "(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.seLinuxOptions) ? [variables.podSpec.securityContext.seLinuxOptions] : []) + " +
+          "variables.containers.filter(c, has(c.securityContext) && has(c.securityContext.seLinuxOptions)).map(c, c.securityContext.seLinuxOptions)",
+      },
+    ],
+    validations: [
+      {
+        expression: `variables.seLinuxOptions.all(o, o.?type.orValue('') in ${JSON.stringify(TYPES_1_31)} && o.?user.orValue('') == '' && o.?role.orValue('') == '')`,
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

@@ -23,6 +23,14 @@ export const podSysctlValues = resourceControl({
   },
   remediation: "Give each sysctl a plain value (numbers separated by spaces); never `+`, `=` or line breaks.",
   kinds: POD_KINDS,
+  cel: {
+    validations: [
+      {
+        expression:
+          "variables.podSpec.?securityContext.?sysctls.orValue([]).all(s, !s.?value.orValue('').matches('[+=\\\\n\\\\r]'))",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

@@ -46,6 +46,13 @@ export const podSysctls = resourceControl({
     "Remove sysctls outside the namespaced safe set from spec.securityContext.sysctls; node-level tuning belongs in the node configuration.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: {
+    validations: [
+      {
+        expression: `variables.podSpec.?securityContext.?sysctls.orValue([]).all(s, s.?name.orValue('') in ${JSON.stringify(SAFE_SYSCTLS.map(([name]) => name))})`,
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

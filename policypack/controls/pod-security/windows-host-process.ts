@@ -24,6 +24,15 @@ export const podWindowsHostProcess = resourceControl({
     "Remove windowsOptions.hostProcess (or set it to false): a HostProcess container runs as a process on the Windows node with host access.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: {
+    validations: [
+      {
+        expression:
+          "variables.podSpec.?securityContext.?windowsOptions.?hostProcess.orValue(false) != true && " +
+          "variables.containers.all(c, c.?securityContext.?windowsOptions.?hostProcess.orValue(false) != true)",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];
