@@ -23,7 +23,9 @@ export const CONTROL_LABEL = "palisade.dev/control";
 export const POLICY_PREFIX = "palisade-";
 
 /** Served group and plural of each kind a resource control inspects (deprecated groups are not served). */
-const RESOURCES: Readonly<Record<string, { readonly group: string; readonly plural: string }>> = {
+const RESOURCES: Readonly<
+  Record<string, { readonly group: string; readonly plural: string; readonly alsoGroups?: readonly string[] }>
+> = {
   Pod: { group: "", plural: "pods" },
   PodTemplate: { group: "", plural: "podtemplates" },
   ReplicationController: { group: "", plural: "replicationcontrollers" },
@@ -66,6 +68,12 @@ const RESOURCES: Readonly<Record<string, { readonly group: string; readonly plur
   MutatingAdmissionPolicyBinding: { group: "admissionregistration.k8s.io", plural: "mutatingadmissionpolicybindings" },
   CustomResourceDefinition: { group: "apiextensions.k8s.io", plural: "customresourcedefinitions" },
   APIService: { group: "apiregistration.k8s.io", plural: "apiservices" },
+  Endpoints: { group: "", plural: "endpoints" },
+  Event: { group: "", plural: "events", alsoGroups: ["events.k8s.io"] },
+  ControllerRevision: { group: "apps", plural: "controllerrevisions" },
+  EndpointSlice: { group: "discovery.k8s.io", plural: "endpointslices" },
+  CSIStorageCapacity: { group: "storage.k8s.io", plural: "csistoragecapacities" },
+  Lease: { group: "coordination.k8s.io", plural: "leases" },
 };
 
 /** The served group and plural of a kind, for callers that address objects by resource. */
@@ -196,6 +204,23 @@ function configConditions(control: ResourceControl, config: PalisadeConfig): { n
   return out;
 }
 
+/**
+ * Requests from the control plane itself are not judged: the API server, controller manager and
+ * scheduler, the kubelets (mirror pods of static pods) and kube-system's service accounts (the
+ * controllers, when they run with their own credentials). They write the cluster's own objects
+ * (the `kubernetes` Service, kube-root-ca.crt and the `default` ServiceAccount in every
+ * namespace, bootstrap RBAC, Leases and Events) and create Pods from workload templates that were
+ * judged when the workload was written; a policy that denied them would break the cluster, not
+ * harden it.
+ */
+export const CONTROL_PLANE_CONDITION = {
+  name: "palisade-not-control-plane",
+  expression:
+    "!(request.userInfo.username in ['system:apiserver', 'system:kube-controller-manager', 'system:kube-scheduler'] || " +
+    "request.userInfo.username.startsWith('system:node:') || " +
+    "request.userInfo.username.startsWith('system:serviceaccount:kube-system:'))",
+};
+
 const OWN_KINDS = ["CustomResourceDefinition", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"];
 
 /**
@@ -219,10 +244,12 @@ function resourceRules(kinds: readonly string[]): Record<string, unknown>[] {
   for (const kind of kinds) {
     const r = RESOURCES[kind];
     if (r === undefined) throw new VapExportError(`no served resource is known for kind ${kind}`);
-    const list = byGroup.get(r.group) ?? [];
-    list.push(r.plural);
-    if (kind === "Pod") list.push("pods/ephemeralcontainers");
-    byGroup.set(r.group, list);
+    for (const group of [r.group, ...(r.alsoGroups ?? [])]) {
+      const list = byGroup.get(group) ?? [];
+      list.push(r.plural);
+      if (kind === "Pod") list.push("pods/ephemeralcontainers");
+      byGroup.set(group, list);
+    }
   }
   return [...byGroup].map(([group, resources]) => ({
     apiGroups: [group],
@@ -304,6 +331,7 @@ export function controlPolicy(control: ResourceControl, config: PalisadeConfig =
       ...(configurable ? { paramKind: { apiVersion: `${PARAMS_GROUP}/${PARAMS_VERSION}`, kind: PARAMS_KIND } } : {}),
       matchConstraints: { resourceRules: resourceRules(control.kinds) },
       matchConditions: [
+        CONTROL_PLANE_CONDITION,
         annotationCondition(control.id),
         ...ownObjectsCondition(control.kinds),
         ...configConditions(control, config),

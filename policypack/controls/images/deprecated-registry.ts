@@ -3,6 +3,7 @@ import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
 import { parseImageReference } from "./image-reference";
+import { celWithImageRef } from "./latest-tag";
 
 /**
  * k8s.gcr.io was frozen in April 2023 in favour of registry.k8s.io: no new images and no patched
@@ -20,6 +21,11 @@ export const imageDeprecatedRegistry = resourceControl({
   },
   remediation: "Pull Kubernetes project images from registry.k8s.io instead of the frozen k8s.gcr.io.",
   kinds: POD_KINDS,
+  cel: {
+    validations: [
+      { expression: `variables.containers.all(c, ${celWithImageRef("!valid || reg.lowerAscii() != 'k8s.gcr.io'")})` },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

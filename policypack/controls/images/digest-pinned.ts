@@ -3,6 +3,7 @@ import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
 import { isDigestPinned, parseImageReference } from "./image-reference";
+import { CEL_SHA256_DIGEST, celWithImageRef } from "./latest-tag";
 
 /**
  * Every container image is pinned by a sha256 digest (`@sha256:` and 64 lower-case hex digits):
@@ -22,6 +23,13 @@ export const imageDigestPinned = resourceControl({
   remediation:
     "Pin every image by digest (registry/app:1.4.2@sha256:<64 hex>), resolved at build or deploy time, so what runs is exactly what was reviewed and scanned.",
   kinds: POD_KINDS,
+  cel: {
+    validations: [
+      {
+        expression: `variables.containers.all(c, ${celWithImageRef(`valid && at >= 0 && dg.matches(${CEL_SHA256_DIGEST})`)})`,
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

@@ -92,6 +92,8 @@ export function isDigestPinned(ref: ImageReference | undefined): boolean {
  */
 export function canonicalRegistryPrefix(entry: string): string {
   const trimmed = entry.trim().replace(/\/+$/, "");
+  // A blank entry must allow nothing: read as a Docker Hub namespace it would allow all of Docker Hub.
+  if (trimmed === "") return "";
   const slash = trimmed.indexOf("/");
   const first = slash >= 0 ? trimmed.slice(0, slash) : trimmed;
   const looksLikeHost = isRegistry(first) || first.includes("*");

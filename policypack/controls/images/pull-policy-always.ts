@@ -4,16 +4,20 @@ import type { Violation } from "../../engine/types";
 import { editPod } from "../fix";
 import { resourceControl } from "../define";
 import { isDigestPinned, parseImageReference, type ImageReference } from "./image-reference";
+import { CEL_SHA256_DIGEST, celWithImageRef } from "./latest-tag";
 
 /**
  * A tag can be repointed, and IfNotPresent then runs whatever copy a node cached (and lets any
  * pod on the node use a private image cached by another): images not pinned by digest must be
  * pulled with imagePullPolicy Always. The API defaults the policy to Always when the tag is
- * latest or missing, so an unset policy counts as Always there.
+ * latest (even beside a digest) or when neither tag nor digest is given, so an unset policy counts
+ * as Always there.
  */
 function effectivePolicy(policy: string | undefined, ref: ImageReference | undefined): string | undefined {
   if (policy !== undefined && policy !== "") return policy;
-  if (ref !== undefined && ref.digest === undefined && (ref.tag === undefined || ref.tag === "latest")) return "Always";
+  // Kubernetes' SetDefaults_Container: Always when the tag is latest (a digest beside it or not)
+  // or when there is neither tag nor digest.
+  if (ref !== undefined && (ref.tag === "latest" || (ref.tag === undefined && ref.digest === undefined))) return "Always";
   return undefined;
 }
 
@@ -35,6 +39,18 @@ export const imagePullPolicyAlways = resourceControl({
   remediation:
     "Set imagePullPolicy: Always on every container whose image is not pinned by digest (or pin the image by digest).",
   kinds: POD_KINDS,
+  cel: {
+    validations: [
+      {
+        // The server defaults imagePullPolicy before admission (Always for latest or no tag, else
+        // IfNotPresent), so an unset policy is judged as the API resolved it, as effectivePolicy does.
+        expression: `variables.containers.all(c, ${celWithImageRef(
+          `!valid || (at >= 0 && dg.matches(${CEL_SHA256_DIGEST})) || ` +
+            "(has(c.imagePullPolicy) && c.imagePullPolicy != '' ? c.imagePullPolicy : ((tagged && tag == 'latest') || (at < 0 && !tagged) ? 'Always' : '')) == 'Always'",
+        )})`,
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

@@ -4,6 +4,12 @@ import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
 import { matchesRegistryPrefix, parseImageReference } from "./image-reference";
+import { celLet, celWithImageRef } from "./latest-tag";
+
+/** The characters RE2 treats as syntax, escaped one by one (hostMatches escapes the same set). */
+const REGEX_SPECIALS = ["\\", ".", "+", "?", "^", "$", "{", "}", "(", ")", "|", "[", "]"];
+const celRegexQuote = (expr: string): string =>
+  REGEX_SPECIALS.reduce((acc, ch) => `${acc}.replace(${JSON.stringify(ch)}, ${JSON.stringify(`\\${ch}`)})`, expr);
 
 /**
  * Every container image comes from an allowed registry (or repository prefix). The allowlist is
@@ -34,6 +40,46 @@ export const imageRegistryAllowlist = resourceControl({
         'Allowed registries or repository prefixes, e.g. "registry.example.com", "ghcr.io/acme", "*.dkr.ecr.*.amazonaws.com", "docker.io/library". Entries without a registry host are Docker Hub namespaces. Empty = nothing is allowed.',
       default: [],
     },
+  },
+  cel: {
+    variables: [
+      {
+        // canonicalRegistryPrefix of each entry, split into host and repository path.
+        name: "allowedPrefixes",
+        expression:
+          "(has(params.spec.registries) ? params.spec.registries : []).filter(e, type(e) == string).map(e, " +
+          [
+            ["t", "e.trim().find('(?s)^.*[^/]')"],
+            ["sl", "t.indexOf('/')"],
+            ["first", "sl >= 0 ? t.substring(0, sl) : t"],
+            [
+              "pre",
+              // A blank entry allows nothing (not every Docker Hub image).
+              "t == '' ? '' : (first.contains('.') || first.contains(':') || first == 'localhost' || first.lowerAscii() != first || first.contains('*') ? t : 'docker.io/' + t)",
+            ],
+            [
+              "pfx",
+              "pre.startsWith('index.docker.io/') || pre == 'index.docker.io' ? 'docker.io' + pre.substring(15) : pre",
+            ],
+            ["psl", "pfx.indexOf('/')"],
+            ["host", "psl >= 0 ? pfx.substring(0, psl) : pfx"],
+          ].reduceRight(
+            (body, [name, init]) => celLet(name ?? "", init ?? "", body),
+            "{'pfx': pfx, 'host': host, 'path': psl >= 0 ? pfx.substring(psl + 1) : '', " +
+              `'hostRe': '(?i)^' + host.split('*').map(x, ${celRegexQuote("x")}).join('[^/]*') + '$'}`,
+          ) +
+          ")",
+      },
+    ],
+    validations: [
+      {
+        expression: `variables.containers.all(c, ${celWithImageRef(
+          "valid && variables.allowedPrefixes.exists(p, p.pfx != '' && " +
+            "(p.host.contains('*') ? reg.matches(p.hostRe) : p.host.lowerAscii() == reg.lowerAscii()) && " +
+            "(p.path == '' || repo == p.path || repo.startsWith(p.path + '/')))",
+        )})`,
+      },
+    ],
   },
   check(_object, ctx) {
     const pod = ctx.pod;

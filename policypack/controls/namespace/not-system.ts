@@ -2,8 +2,30 @@ import { str } from "../../engine/access";
 import { configStrings } from "../../engine/control";
 import { globMatch } from "../../engine/exemptions";
 import { isNamespaced } from "../../engine/kinds";
+import type { CelPolicy } from "../../engine/control";
 import { resourceControl } from "../define";
 import { NAMESPACED_KINDS } from "../../engine/kinds";
+
+/** The characters globMatch escapes (RE2 treats the same ones as syntax), escaped one by one. */
+const REGEX_SPECIALS = ["\\", ".", "+", "^", "$", "{", "}", "(", ")", "|", "[", "]"];
+const celRegexQuote = (expr: string): string =>
+  REGEX_SPECIALS.reduce((acc, ch) => `${acc}.replace(${JSON.stringify(ch)}, ${JSON.stringify(`\\${ch}`)})`, expr);
+
+/**
+ * The control as CEL: the namespace is the request's (the one the object lands in; the server
+ * fills metadata.namespace from it), and each "namespace/name" glob of `allowed` becomes an
+ * anchored RE2 as globMatch builds it.
+ */
+export const NAMESPACE_NOT_SYSTEM_CEL: CelPolicy = {
+  validations: [
+    {
+      expression:
+        "!(request.namespace in params.spec.systemNamespaces) || " +
+        "params.spec.allowed.filter(p, type(p) == string).exists(p, " +
+        `(request.namespace + '/' + (has(object.metadata.name) ? object.metadata.name : '')).matches('^' + p.split('*').map(x, x.split('?').map(y, ${celRegexQuote("y")}).join('.')).join('.*') + '$'))`,
+    },
+  ],
+};
 
 /**
  * Application and tenant objects stay out of the system namespaces (kube-system, kube-public,
@@ -39,6 +61,7 @@ export const namespaceNotSystem = resourceControl({
       default: [],
     },
   },
+  cel: NAMESPACE_NOT_SYSTEM_CEL,
   check(object, ctx) {
     if (isNamespaced(object) !== true) return [];
     const ns = str(object.metadata?.namespace);

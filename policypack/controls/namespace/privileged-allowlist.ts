@@ -31,6 +31,15 @@ export const namespacePrivilegedAllowlist = resourceControl({
       default: ["kube-system"],
     },
   },
+  cel: {
+    validations: [
+      {
+        expression:
+          `!(has(object.metadata.labels) && ${JSON.stringify(ENFORCE)} in object.metadata.labels && object.metadata.labels[${JSON.stringify(ENFORCE)}] == 'privileged') || ` +
+          "(has(object.metadata.name) ? object.metadata.name : '') in params.spec.privilegedNamespaces",
+      },
+    ],
+  },
   check(object, ctx) {
     if (labelsOf(object)[ENFORCE] !== "privileged") return [];
     const name = str(object.metadata?.name) ?? "";

@@ -1,7 +1,17 @@
 import { str } from "../../engine/access";
 import { configString, configStrings } from "../../engine/control";
 import { resourceControl } from "../define";
-import { labelPath, labelsOf, parseLevel, psaLabelProblems, PSA_NAMESPACE_CONFIG } from "./psa";
+import {
+  AUDIT,
+  ENFORCE,
+  ENFORCE_VERSION,
+  labelPath,
+  labelsOf,
+  parseLevel,
+  psaLabelProblems,
+  PSA_NAMESPACE_CONFIG,
+  WARN,
+} from "./psa";
 
 /**
  * Pod Security Admission is the enforcement mechanism for every pod-security control: a
@@ -25,6 +35,31 @@ export const namespacePsaLabels = resourceControl({
     "Label the Namespace pod-security.kubernetes.io/enforce: restricted, enforce-version: v1.N (your cluster's minor), audit: restricted and warn: restricted.",
   kinds: ["Namespace"],
   config: PSA_NAMESPACE_CONFIG,
+  cel: {
+    variables: [
+      { name: "psaLabels", expression: "has(object.metadata.labels) ? object.metadata.labels : {}" },
+      {
+        name: "psaMinimum",
+        expression:
+          "has(params.spec.level) && params.spec.level in ['privileged', 'baseline', 'restricted'] ? params.spec.level : 'restricted'",
+      },
+      {
+        name: "psaEnforce",
+        expression: `${JSON.stringify(ENFORCE)} in variables.psaLabels ? variables.psaLabels[${JSON.stringify(ENFORCE)}] : ''`,
+      },
+    ],
+    validations: [
+      {
+        expression:
+          "(has(object.metadata.name) && object.metadata.name in params.spec.privilegedNamespaces) || (" +
+          "(variables.psaEnforce == 'restricted' || (variables.psaEnforce == 'baseline' && variables.psaMinimum != 'restricted') || " +
+          "(variables.psaEnforce == 'privileged' && variables.psaMinimum == 'privileged')) && " +
+          `${JSON.stringify(ENFORCE_VERSION)} in variables.psaLabels && variables.psaLabels[${JSON.stringify(ENFORCE_VERSION)}].matches('^v1[.](0|[1-9][0-9]*)$') && ` +
+          `${JSON.stringify(AUDIT)} in variables.psaLabels && variables.psaLabels[${JSON.stringify(AUDIT)}] == 'restricted' && ` +
+          `${JSON.stringify(WARN)} in variables.psaLabels && variables.psaLabels[${JSON.stringify(WARN)}] == 'restricted')`,
+      },
+    ],
+  },
   check(object, ctx) {
     const name = str(object.metadata?.name);
     if (name !== undefined && configStrings(ctx.config, "privilegedNamespaces").includes(name)) return [];

@@ -23,6 +23,15 @@ export const secretEnvVars = resourceControl({
   remediation:
     "Mount the Secret as a volume (secret or projected) and have the application read the file, instead of env valueFrom.secretKeyRef or envFrom.secretRef.",
   kinds: POD_KINDS,
+  cel: {
+    validations: [
+      {
+        expression:
+          "variables.containers.all(c, (!has(c.env) || c.env.all(e, !has(e.valueFrom) || !has(e.valueFrom.secretKeyRef))) && " +
+          "(!has(c.envFrom) || c.envFrom.all(e, !has(e.secretRef))))",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

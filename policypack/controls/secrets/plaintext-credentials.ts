@@ -66,6 +66,10 @@ export const plaintextCredentials = resourceControl({
   remediation:
     "Move the credential into a Secret (ideally synced from an external secret store), mount it as a file, and rotate it: it has been exposed to whoever can read the manifest.",
   kinds: [...POD_KINDS, "ConfigMap"],
+  cel: {
+    unsupported:
+      "the name heuristics split camelCase and acronyms into words and parse configuration files line by line with captured keys, which CEL's regex library (matches/find, no capture groups or regex replace) cannot mirror exactly",
+  },
   check(object, ctx) {
     if (object.kind === "ConfigMap") return checkConfigMap(object);
     const pod = ctx.pod;

@@ -22,6 +22,17 @@ export const saDedicated = resourceControl({
   remediation:
     "Create a ServiceAccount for the workload (with automountServiceAccountToken: false) and set spec.serviceAccountName to it.",
   kinds: POD_KINDS,
+  cel: {
+    variables: [
+      {
+        // accountOf: serviceAccountName, else the deprecated alias, else none ('').
+        name: "accountName",
+        expression:
+          "has(variables.podSpec.serviceAccountName) && variables.podSpec.serviceAccountName != '' ? variables.podSpec.serviceAccountName : (has(variables.podSpec.serviceAccount) && variables.podSpec.serviceAccount != '' ? variables.podSpec.serviceAccount : '')",
+      },
+    ],
+    validations: [{ expression: "variables.accountName != '' && variables.accountName != 'default'" }],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

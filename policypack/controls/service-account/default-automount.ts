@@ -23,6 +23,14 @@ export const saDefaultAutomount = resourceControl({
   remediation:
     "Set automountServiceAccountToken: false on the default ServiceAccount (a ServiceAccountPatch on the existing one will do).",
   kinds: ["ServiceAccount"],
+  cel: {
+    validations: [
+      {
+        expression:
+          "!has(object.metadata.name) || object.metadata.name != 'default' || (has(object.automountServiceAccountToken) && object.automountServiceAccountToken == false)",
+      },
+    ],
+  },
   check(object) {
     if (object.metadata?.name !== "default" || object["automountServiceAccountToken"] === false) return [];
     return [

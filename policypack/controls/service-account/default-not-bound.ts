@@ -22,6 +22,17 @@ export const saDefaultNotBound = resourceControl({
   remediation:
     "Bind the role to a ServiceAccount dedicated to the workload that needs it, never to default or to the system:serviceaccounts groups.",
   kinds: ["RoleBinding", "ClusterRoleBinding"],
+  cel: {
+    validations: [
+      {
+        expression:
+          "!has(object.subjects) || object.subjects.all(s, !(" +
+          "(has(s.kind) && s.kind == 'ServiceAccount' && has(s.name) && s.name == 'default') || " +
+          "(has(s.kind) && s.kind == 'User' && has(s.name) && s.name.matches('^system:serviceaccount:[^:]+:default$')) || " +
+          "(has(s.kind) && s.kind == 'Group' && has(s.name) && (s.name == 'system:serviceaccounts' || s.name.startsWith('system:serviceaccounts:')))))",
+      },
+    ],
+  },
   check(object) {
     const out: Violation[] = [];
     arr(object["subjects"]).forEach((s, i) => {

@@ -20,6 +20,10 @@ export const saDeprecatedField = resourceControl({
   },
   remediation: "Replace spec.serviceAccount with spec.serviceAccountName.",
   kinds: POD_KINDS,
+  cel: {
+    unsupported:
+      "the API server's v1 conversion copies serviceAccountName into the deprecated serviceAccount field before admission, so CEL sees the alias on every pod that names an account and cannot tell whether the manifest used it",
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     const value = pod === undefined ? undefined : str(pod.spec["serviceAccount"]);

@@ -33,6 +33,18 @@ export const saProjectedToken = resourceControl({
       default: 3600,
     },
   },
+  cel: {
+    validations: [
+      {
+        // 3600 is the API's default expirationSeconds (the server sets it before admission anyway).
+        expression:
+          "!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !has(v.projected) || !has(v.projected.sources) || " +
+          "v.projected.sources.all(s, !has(s.serviceAccountToken) || (" +
+          "(has(s.serviceAccountToken.expirationSeconds) ? s.serviceAccountToken.expirationSeconds : 3600) <= params.spec.maxExpirationSeconds && " +
+          "has(s.serviceAccountToken.audience) && s.serviceAccountToken.audience != '')))",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

@@ -22,6 +22,14 @@ export const saTokenSecrets = resourceControl({
   remediation:
     "Delete service-account-token Secrets and ServiceAccount.secrets entries; mount a projected serviceAccountToken (or call the TokenRequest API) for short-lived tokens.",
   kinds: ["Secret", "ServiceAccount"],
+  cel: {
+    validations: [
+      {
+        expression:
+          "object.kind == 'Secret' ? !(has(object.type) && object.type == 'kubernetes.io/service-account-token') : (!has(object.secrets) || size(object.secrets) == 0)",
+      },
+    ],
+  },
   check(object) {
     const out: Violation[] = [];
     if (object.kind === "Secret" && str(object["type"]) === "kubernetes.io/service-account-token") {
