@@ -30,16 +30,26 @@ export const podHostPorts = resourceControl({
       },
     ],
   },
-  check(_object, ctx) {
+  check(object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];
     const out: Violation[] = [];
+    // The API defaults a hostNetwork Pod's hostPorts to its containerPorts (Pods only since 1.28,
+    // not templates), and PodSecurity then sees them: judge the Pod as it will be stored.
+    const defaulted = object.kind === "Pod" && pod.spec["hostNetwork"] === true;
     for (const c of pod.containers) {
       arr(c.container["ports"]).forEach((p, i) => {
-        const hostPort = num(rec(p)?.["hostPort"]);
+        const explicit = num(rec(p)?.["hostPort"]);
+        const hostPort =
+          defaulted && c.type !== "ephemeralContainers" && (explicit === undefined || explicit === 0)
+            ? num(rec(p)?.["containerPort"])
+            : explicit;
         if (hostPort === undefined || hostPort === 0) return;
         out.push({
-          message: `${containerLabel(c)} must not use hostPort ${hostPort}`,
+          message:
+            explicit === hostPort
+              ? `${containerLabel(c)} must not use hostPort ${hostPort}`
+              : `${containerLabel(c)} must not use hostPort ${hostPort} (hostNetwork makes containerPort ${hostPort} a hostPort)`,
           path: join(join(join(c.path, "ports"), i), "hostPort"),
         });
       });
