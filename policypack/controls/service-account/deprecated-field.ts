@@ -5,7 +5,8 @@ import { resourceControl } from "../define";
 
 /**
  * `spec.serviceAccount` is the deprecated alias of `serviceAccountName`: readers and tools that
- * only look at one field disagree about which account a pod runs as. The fix moves the value to
+ * only look at one field disagree about which account a pod runs as. Flagged when it is set alone
+ * or differs from serviceAccountName. The fix moves the value to
  * serviceAccountName when that is unset (the API does the same), and drops the alias otherwise
  * (serviceAccountName already wins).
  */
@@ -28,6 +29,9 @@ export const saDeprecatedField = resourceControl({
     const pod = ctx.pod;
     const value = pod === undefined ? undefined : str(pod.spec["serviceAccount"]);
     if (pod === undefined || value === undefined || value === "") return [];
+    // The API server writes the alias beside serviceAccountName on every object it returns, so an
+    // alias equal to serviceAccountName is how live objects (kubectl get -o yaml) look: no finding.
+    if (str(pod.spec["serviceAccountName"]) === value) return [];
     return [
       {
         message: `spec.serviceAccount (${JSON.stringify(value)}) is deprecated: use serviceAccountName`,

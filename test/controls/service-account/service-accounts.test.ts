@@ -45,7 +45,12 @@ describe("sa-deprecated-field", () => {
     ["unset", {}, false],
     ["empty", { serviceAccount: "" }, false],
     ["set", { serviceAccount: "web" }, true],
-    ["set beside serviceAccountName", { serviceAccountName: "web", serviceAccount: "web" }, true],
+    [
+      "equal to serviceAccountName (as the API server returns it)",
+      { serviceAccountName: "web", serviceAccount: "web" },
+      false,
+    ],
+    ["differing from serviceAccountName", { serviceAccountName: "web", serviceAccount: "admin" }, true],
   ])("%s", (_n, spec, reported) => {
     for (const o of inEveryKind({ ...container, ...spec })) {
       expect(runControl(saDeprecatedField, o).map((v) => last(v.path))).toEqual(reported ? ["serviceAccount"] : []);
