@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { grantPolicy } from "./cel";
 import { grantCheck } from "./check";
 import { ADMISSION_WRITES } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -22,5 +23,6 @@ export const rbacAdmissionWrites = resourceControl({
   remediation:
     "Keep admission configuration with the platform pipeline; remove writes on webhook configurations and admission policies (and their bindings) from this role.",
   kinds: ROLE_KINDS,
+  cel: grantPolicy(ADMISSION_WRITES),
   check: grantCheck(ADMISSION_WRITES),
 });

@@ -1,11 +1,13 @@
 import { join, rec } from "../../engine/access";
 import { StackIndex } from "../../engine/stack";
+import type { CelPolicy } from "../../engine/control";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
+import { celRulesGrantAny, celSelectorMatches, RULES_VARIABLE } from "./cel";
 import { AGGREGATE_LABEL_PREFIX, AGGREGATION_TARGETS, BUILTIN_CLUSTER_ROLES } from "./builtin-roles";
 import { ALL_SENSITIVE } from "./permissions";
 import { aggregationSelectors, RoleResolver, selectorMatches } from "./roles";
-import { allows, describeGrant, requestsOf, ruleGrant, rulesOf, type Rule } from "./rules";
+import { allows, describeGrant, requestsOf, ruleGrant, rulesOf, type Request, type Rule } from "./rules";
 
 let targets: ReadonlyMap<string, readonly Rule[]> | undefined;
 
@@ -19,6 +21,40 @@ function targetRules(target: string): readonly Rule[] {
 }
 
 const CLUSTER_ADMIN_LABELS = (BUILTIN_CLUSTER_ROLES[0]?.metadata?.labels ?? {}) as Record<string, string>;
+
+/** The requests a rule must not grant in a ClusterRole aggregated into `target`: those the target lacks. */
+function injectedRequests(target: string): Request[] {
+  const base = targetRules(target);
+  return ALL_SENSITIVE.flatMap((sensitive) => requestsOf(sensitive).filter((r) => allows(base, r) === undefined));
+}
+
+/** The CEL form: the target chosen as the check does (view before edit before admin), then the selectors. */
+function aggregationCel(): CelPolicy {
+  const label = (t: string): string => `${AGGREGATE_LABEL_PREFIX}${t}`;
+  const target = AGGREGATION_TARGETS.reduceRight(
+    (rest, t) =>
+      `(${JSON.stringify(label(t))} in variables.labels && variables.labels[${JSON.stringify(label(t))}] == 'true' ? ${JSON.stringify(t)} : ${rest})`,
+    "''",
+  );
+  const injection = AGGREGATION_TARGETS.map(
+    (t) => `(variables.target == ${JSON.stringify(t)} && ${celRulesGrantAny(injectedRequests(t))})`,
+  ).join(" || ");
+  const selects = `${celSelectorMatches("sel", CLUSTER_ADMIN_LABELS)} || ${celSelectorMatches("sel", {})}`;
+  return {
+    variables: [
+      RULES_VARIABLE,
+      { name: "labels", expression: "has(object.metadata.labels) ? object.metadata.labels : {}" },
+      { name: "target", expression: target },
+    ],
+    validations: [
+      { expression: `!(${injection})`, message: "the rules inject sensitive permissions into a built-in role" },
+      {
+        expression: `!has(object.aggregationRule) || !has(object.aggregationRule.clusterRoleSelectors) || !object.aggregationRule.clusterRoleSelectors.exists(sel, ${selects})`,
+        message: "aggregationRule selectors must not select cluster-admin or unlabelled ClusterRoles",
+      },
+    ],
+  };
+}
 
 /**
  * RBAC-024. A ClusterRole labelled rbac.authorization.k8s.io/aggregate-to-{view,edit,admin}: "true"
@@ -42,6 +78,7 @@ export const rbacAggregationInjection = resourceControl({
   remediation:
     "Aggregate only the permissions the built-in role already grants for comparable resources (e.g. your CRDs); bind sensitive permissions explicitly, and scope aggregationRule selectors to dedicated labels.",
   kinds: ["ClusterRole"],
+  cel: aggregationCel(),
   check(object) {
     const out: Violation[] = [];
     const labels = rec(object.metadata?.labels) ?? {};

@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { SUBJECTS_VARIABLE, userOrGroupNamed } from "./cel";
 import { BINDING_KINDS } from "./rules";
 import { describeRoleRef, subjectsOf } from "./subjects";
 
@@ -21,6 +22,15 @@ export const rbacAnonymousBinding = resourceControl({
   },
   remediation: "Remove the subject; grant the role to authenticated identities that need it.",
   kinds: BINDING_KINDS,
+  cel: {
+    variables: [SUBJECTS_VARIABLE],
+    validations: [
+      {
+        expression: `!${userOrGroupNamed(NAMES)}`,
+        message: "the binding must not name system:anonymous or system:unauthenticated",
+      },
+    ],
+  },
   check(object) {
     return subjectsOf(object)
       .filter((s) => (s.kind === "User" || s.kind === "Group") && s.name !== undefined && NAMES.includes(s.name))

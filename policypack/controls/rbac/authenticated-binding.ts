@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { SUBJECTS_VARIABLE, userOrGroupNamed } from "./cel";
 import { BINDING_KINDS } from "./rules";
 import { describeRoleRef, subjectsOf } from "./subjects";
 
@@ -21,6 +22,12 @@ export const rbacAuthenticatedBinding = resourceControl({
   },
   remediation: "Bind the groups or ServiceAccounts that need the role instead of every authenticated identity.",
   kinds: BINDING_KINDS,
+  cel: {
+    variables: [SUBJECTS_VARIABLE],
+    validations: [
+      { expression: `!${userOrGroupNamed(NAMES)}`, message: "the binding must not name Group system:authenticated" },
+    ],
+  },
   check(object) {
     return subjectsOf(object)
       .filter((s) => (s.kind === "User" || s.kind === "Group") && s.name !== undefined && NAMES.includes(s.name))

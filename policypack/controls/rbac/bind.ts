@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { grantPolicy } from "./cel";
 import { grantCheck } from "./check";
 import { BIND } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -21,5 +22,6 @@ export const rbacBind = resourceControl({
   remediation:
     'Remove the bind verb (and "*") on roles and clusterroles; a subject may only bind roles whose permissions it already holds.',
   kinds: ROLE_KINDS,
+  cel: grantPolicy(BIND),
   check: grantCheck(BIND),
 });

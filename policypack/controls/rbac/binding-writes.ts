@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { CEL_IS_TENANT_ROLE, grantPolicy } from "./cel";
 import { grantCheck, isTenantRole, PLATFORM_NAMESPACES_CONFIG } from "./check";
 import { BINDING_WRITES } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -23,5 +24,6 @@ export const rbacBindingWrites = resourceControl({
     "Let the platform's RBAC pipeline write bindings; remove create/update/patch on rolebindings and clusterrolebindings from tenant roles.",
   kinds: ROLE_KINDS,
   config: { platformNamespaces: PLATFORM_NAMESPACES_CONFIG },
+  cel: grantPolicy(BINDING_WRITES, CEL_IS_TENANT_ROLE),
   check: grantCheck(BINDING_WRITES, isTenantRole),
 });

@@ -1,5 +1,6 @@
 import { configStrings } from "../../engine/control";
 import { resourceControl } from "../define";
+import { celGlobMatch, SUBJECTS_VARIABLE, WRITTEN_NAMESPACE } from "./cel";
 import { BINDING_KINDS } from "./rules";
 import {
   describeSubject,
@@ -37,6 +38,31 @@ export const rbacClusterAdminBinding = resourceControl({
       description: `Subjects that may hold cluster-admin (break-glass), as ${SUBJECT_ID_FORMAT}.`,
       default: [],
     },
+  },
+  cel: {
+    variables: [
+      SUBJECTS_VARIABLE,
+      {
+        name: "clusterAdmin",
+        expression:
+          "has(object.roleRef) && has(object.roleRef.kind) && object.roleRef.kind == 'ClusterRole' && has(object.roleRef.name) && object.roleRef.name == 'cluster-admin'",
+      },
+      {
+        // subjectId: `Kind:name`, `ServiceAccount:<namespace>/<name>` (the binding's own namespace
+        // for a RoleBinding subject without one, none in a ClusterRoleBinding).
+        name: "ids",
+        expression:
+          "variables.subjects.map(s, (has(s.kind) ? s.kind : '') + ':' + (has(s.kind) && s.kind == 'ServiceAccount' ? " +
+          `((has(s.namespace) && s.namespace != '') ? s.namespace : (object.kind == 'RoleBinding' ? ${WRITTEN_NAMESPACE} : '')) + '/' : '') + ` +
+          "(has(s.name) ? s.name : ''))",
+      },
+    ],
+    validations: [
+      {
+        expression: `!variables.clusterAdmin || variables.ids.all(id, params.spec.allowedSubjects.exists(p, p == id || ${celGlobMatch("p", "id")}))`,
+        message: 'ClusterRole "cluster-admin" may be bound only to subjects in allowedSubjects',
+      },
+    ],
   },
   check(object, ctx) {
     if (!refersToClusterAdmin(object)) return [];

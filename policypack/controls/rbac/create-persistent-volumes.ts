@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { grantPolicy } from "./cel";
 import { grantCheck } from "./check";
 import { PV_CREATION } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -21,5 +22,6 @@ export const rbacCreatePersistentVolumes = resourceControl({
   remediation:
     "Provision volumes through StorageClasses and PersistentVolumeClaims; keep PersistentVolume creation with the storage operator.",
   kinds: ROLE_KINDS,
+  cel: grantPolicy(PV_CREATION),
   check: grantCheck(PV_CREATION),
 });

@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { grantPolicy } from "./cel";
 import { grantCheck } from "./check";
 import { POD_CREATION } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -23,5 +24,6 @@ export const rbacCreatePods = resourceControl({
   remediation:
     "Give workload creation to the deployment pipeline's identity only; humans and workloads get read access.",
   kinds: ROLE_KINDS,
+  cel: grantPolicy(POD_CREATION),
   check: grantCheck(POD_CREATION),
 });

@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { grantPolicy } from "./cel";
 import { grantCheck } from "./check";
 import { CSR_APPROVAL } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -21,5 +22,6 @@ export const rbacCsrApproval = resourceControl({
   remediation:
     "Leave CSR approval to the controller manager's approvers; remove certificatesigningrequests/approval and signers approve.",
   kinds: ROLE_KINDS,
+  cel: grantPolicy(CSR_APPROVAL),
   check: grantCheck(CSR_APPROVAL),
 });

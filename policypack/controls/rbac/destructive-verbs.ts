@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { grantPolicy } from "./cel";
 import { grantCheck } from "./check";
 import { DESTRUCTIVE } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -19,5 +20,6 @@ export const rbacDestructiveVerbs = resourceControl({
   },
   remediation: "Remove delete and deletecollection on events and pods/log; events expire on their own.",
   kinds: ROLE_KINDS,
+  cel: grantPolicy(DESTRUCTIVE),
   check: grantCheck(DESTRUCTIVE),
 });

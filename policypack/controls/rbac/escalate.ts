@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { grantPolicy } from "./cel";
 import { grantCheck } from "./check";
 import { ESCALATE } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -21,5 +22,6 @@ export const rbacEscalate = resourceControl({
   remediation:
     'Remove the escalate verb (and "*") on roles and clusterroles; only the platform\'s RBAC manager needs it.',
   kinds: ROLE_KINDS,
+  cel: grantPolicy(ESCALATE),
   check: grantCheck(ESCALATE),
 });

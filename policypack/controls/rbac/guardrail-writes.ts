@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { CEL_IS_TENANT_ROLE, grantPolicy } from "./cel";
 import { grantCheck, isTenantRole, PLATFORM_NAMESPACES_CONFIG } from "./check";
 import { GUARDRAIL_WRITES } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -22,5 +23,6 @@ export const rbacGuardrailWrites = resourceControl({
     "Let the platform manage NetworkPolicies, ResourceQuotas and LimitRanges; give tenants read access only.",
   kinds: ROLE_KINDS,
   config: { platformNamespaces: PLATFORM_NAMESPACES_CONFIG },
+  cel: grantPolicy(GUARDRAIL_WRITES, CEL_IS_TENANT_ROLE),
   check: grantCheck(GUARDRAIL_WRITES, isTenantRole),
 });

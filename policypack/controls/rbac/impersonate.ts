@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { grantPolicy } from "./cel";
 import { grantCheck } from "./check";
 import { IMPERSONATE } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -22,5 +23,6 @@ export const rbacImpersonate = resourceControl({
   remediation:
     "Remove impersonate; a subject that must act as another identity should get that identity's permissions directly.",
   kinds: ROLE_KINDS,
+  cel: grantPolicy(IMPERSONATE),
   check: grantCheck(IMPERSONATE),
 });

@@ -1,6 +1,7 @@
 import { configStrings } from "../../engine/control";
 import { globMatch } from "../../engine/exemptions";
 import { resourceControl } from "../define";
+import { celGlobMatch, grantPolicy, WRITTEN_NAMESPACE } from "./cel";
 import { grantCheck } from "./check";
 import { CONFIGMAP_WRITES } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -32,6 +33,10 @@ export const rbacKubeSystemConfigmapWrites = resourceControl({
       default: ["kube-system"],
     },
   },
+  cel: grantPolicy(
+    CONFIGMAP_WRITES,
+    `object.kind != 'Role' || (${WRITTEN_NAMESPACE} != '' && params.spec.protectedNamespaces.exists(p, ${celGlobMatch("p", WRITTEN_NAMESPACE)}))`,
+  ),
   check: grantCheck(CONFIGMAP_WRITES, (object, ctx) => {
     if (object.kind !== "Role") return true;
     const ns = writtenNamespace(object);

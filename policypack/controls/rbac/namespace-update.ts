@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { grantPolicy } from "./cel";
 import { grantCheck } from "./check";
 import { NAMESPACE_UPDATE } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -20,5 +21,6 @@ export const rbacNamespaceUpdate = resourceControl({
   },
   remediation: "Remove update and patch on namespaces; the platform sets Namespace labels, tenants read them.",
   kinds: ROLE_KINDS,
+  cel: grantPolicy(NAMESPACE_UPDATE),
   check: grantCheck(NAMESPACE_UPDATE),
 });

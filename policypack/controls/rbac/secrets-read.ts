@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { grantPolicy } from "./cel";
 import { grantCheck } from "./check";
 import { SECRETS_READ } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -22,5 +23,6 @@ export const rbacSecretsRead = resourceControl({
   remediation:
     "Drop get/list/watch on secrets; mount the one Secret the workload needs, or name it in resourceNames with get only.",
   kinds: ROLE_KINDS,
+  cel: grantPolicy(SECRETS_READ),
   check: grantCheck(SECRETS_READ),
 });

@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { grantPolicy } from "./cel";
 import { grantCheck } from "./check";
 import { SA_TOKEN_CREATION } from "./permissions";
 import { ROLE_KINDS } from "./rules";
@@ -20,5 +21,6 @@ export const rbacServiceAccountTokenCreate = resourceControl({
   },
   remediation: "Remove create on serviceaccounts/token; workloads get their own token through the projected volume.",
   kinds: ROLE_KINDS,
+  cel: grantPolicy(SA_TOKEN_CREATION),
   check: grantCheck(SA_TOKEN_CREATION),
 });

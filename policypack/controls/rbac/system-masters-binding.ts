@@ -1,4 +1,5 @@
 import { resourceControl } from "../define";
+import { SUBJECTS_VARIABLE, userOrGroupNamed } from "./cel";
 import { BINDING_KINDS } from "./rules";
 import { subjectsOf } from "./subjects";
 
@@ -22,6 +23,12 @@ export const rbacSystemMastersBinding = resourceControl({
   },
   remediation: "Remove the subject and issue credentials for a named group bound to a scoped role.",
   kinds: BINDING_KINDS,
+  cel: {
+    variables: [SUBJECTS_VARIABLE],
+    validations: [
+      { expression: `!${userOrGroupNamed(NAMES)}`, message: "the binding must not name Group system:masters" },
+    ],
+  },
   check(object) {
     return subjectsOf(object)
       .filter((s) => (s.kind === "User" || s.kind === "Group") && s.name !== undefined && NAMES.includes(s.name))

@@ -1,4 +1,6 @@
 import { resourceControl } from "../define";
+import { celString } from "../../engine/vap";
+import { celIsPlatformNamespace, SUBJECTS_VARIABLE } from "./cel";
 import { isPlatformNamespace, PLATFORM_NAMESPACES_CONFIG } from "./check";
 import { describeRoleRef, subjectsOf } from "./subjects";
 
@@ -24,6 +26,20 @@ export const rbacTenantSaClusterBinding = resourceControl({
     "Bind the ClusterRole with a RoleBinding in each namespace where the ServiceAccount needs it, instead of a ClusterRoleBinding.",
   kinds: ["ClusterRoleBinding"],
   config: { platformNamespaces: PLATFORM_NAMESPACES_CONFIG },
+  cel: {
+    variables: [SUBJECTS_VARIABLE],
+    validations: [
+      {
+        expression:
+          "!variables.subjects.exists(s, has(s.name) && has(s.kind) && (" +
+          `(s.kind == 'ServiceAccount' && has(s.namespace) && s.namespace != '' && !${celIsPlatformNamespace("s.namespace")}) || ` +
+          "(s.kind == 'Group' && s.name == 'system:serviceaccounts') || " +
+          `(s.kind == 'Group' && s.name.startsWith(${celString(SA_GROUP_PREFIX)}) && s.name.size() > ${SA_GROUP_PREFIX.length} && ` +
+          `!${celIsPlatformNamespace(`s.name.substring(${SA_GROUP_PREFIX.length})`)})))`,
+        message: "a ClusterRoleBinding must not name tenant ServiceAccounts or their groups",
+      },
+    ],
+  },
   check(object, ctx) {
     const role = describeRoleRef(object);
     return subjectsOf(object).flatMap((s) => {

@@ -1,5 +1,6 @@
 import { quoteList } from "../../engine/access";
 import { resourceControl } from "../define";
+import { RULES_VARIABLE } from "./cel";
 import { ROLE_KINDS, rulesOf } from "./rules";
 
 /**
@@ -20,6 +21,10 @@ export const rbacWildcardApiGroups = resourceControl({
   remediation:
     'List the API groups the rule is meant for (e.g. ["", "apps"]) instead of "*", which extends it to every group served now or later.',
   kinds: ROLE_KINDS,
+  cel: {
+    variables: [RULES_VARIABLE],
+    validations: [{ expression: "!variables.rules.exists(r, has(r.apiGroups) && '*' in r.apiGroups)" }],
+  },
   check(object) {
     return rulesOf(object)
       .filter((rule) => rule.apiGroups.includes("*"))

@@ -1,5 +1,6 @@
 import { quoteList } from "../../engine/access";
 import { resourceControl } from "../define";
+import { RULES_VARIABLE } from "./cel";
 import { ROLE_KINDS, rulesOf } from "./rules";
 
 /**
@@ -21,6 +22,12 @@ export const rbacWildcardResources = resourceControl({
   remediation:
     'List the resources the subject needs (e.g. ["configmaps", "deployments"]) instead of "*", "*/sub" or "resource/*", which reach Secrets, pods/exec and resources added later.',
   kinds: ROLE_KINDS,
+  cel: {
+    variables: [RULES_VARIABLE],
+    validations: [
+      { expression: "!variables.rules.exists(r, has(r.resources) && r.resources.exists(x, x.contains('*')))" },
+    ],
+  },
   check(object) {
     return rulesOf(object).flatMap((rule) => {
       const wild = rule.resources.filter((r) => r.includes("*"));

@@ -1,5 +1,6 @@
 import { quoteList } from "../../engine/access";
 import { resourceControl } from "../define";
+import { RULES_VARIABLE } from "./cel";
 import { ROLE_KINDS, rulesOf } from "./rules";
 
 /**
@@ -20,6 +21,10 @@ export const rbacWildcardVerbs = resourceControl({
   remediation:
     'List the verbs the subject needs (e.g. ["get", "list", "watch"]) instead of "*", which also grants escalate, bind and impersonate and every verb added later.',
   kinds: ROLE_KINDS,
+  cel: {
+    variables: [RULES_VARIABLE],
+    validations: [{ expression: "!variables.rules.exists(r, has(r.verbs) && '*' in r.verbs)" }],
+  },
   check(object) {
     return rulesOf(object)
       .filter((rule) => rule.verbs.includes("*"))
