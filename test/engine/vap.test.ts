@@ -1,0 +1,262 @@
+import * as fc from "fast-check";
+import { catalog } from "../../policypack/controls";
+import { resourceControl, stackControl } from "../../policypack/controls/define";
+import type { Control } from "../../policypack/engine/control";
+import { exportVap, celString, PARAMS_KIND, POD_VARIABLES, VapExportError } from "../../policypack/engine/vap";
+import type { KubeObject } from "../../policypack/engine/types";
+
+const meta = {
+  family: "workload" as const,
+  severity: "high" as const,
+  references: { catalog: "TEST-1" },
+  remediation: "fix it",
+};
+
+const plain = resourceControl({
+  ...meta,
+  id: "t-plain",
+  title: "Plain",
+  level: "baseline",
+  kinds: ["Service"],
+  cel: { validations: [{ expression: "!has(object.spec.externalIPs)" }] },
+  check: () => [],
+});
+const withConfig = resourceControl({
+  ...meta,
+  id: "t-config",
+  title: "Configurable",
+  level: "hardened",
+  kinds: ["Deployment", "Pod"],
+  config: { limit: { type: "number", description: "a limit", default: 3 } },
+  cel: { validations: [{ expression: "size(variables.containers) <= params.spec.limit", message: "too many" }] },
+  check: () => [],
+});
+const twin = resourceControl({
+  ...meta,
+  id: "t-restricted",
+  title: "Restricted twin",
+  level: "restricted",
+  kinds: ["Service"],
+  overrides: ["t-plain"],
+  cel: { validations: [{ expression: "true" }] },
+  check: () => [],
+});
+const noCel = resourceControl({
+  ...meta,
+  id: "t-nocel",
+  title: "No CEL",
+  level: "baseline",
+  kinds: ["Service"],
+  cel: { unsupported: "needs the secret's value" },
+  check: () => [],
+});
+const optional = resourceControl({
+  ...meta,
+  id: "t-optional",
+  title: "Optional",
+  level: "baseline",
+  kinds: ["Service"],
+  optional: true,
+  cel: { validations: [{ expression: "true" }] },
+  check: () => [],
+});
+const stack = stackControl({
+  ...meta,
+  id: "t-stack",
+  title: "Stack",
+  level: "baseline",
+  kinds: ["Namespace"],
+  checkStack: () => [],
+});
+const controls: Control[] = [plain, withConfig, twin, noCel, optional, stack];
+
+const byKind = (objects: readonly KubeObject[], kind: string): KubeObject[] => objects.filter((o) => o.kind === kind);
+const spec = (o: KubeObject | undefined): Record<string, unknown> => (o?.["spec"] ?? {}) as Record<string, unknown>;
+
+describe("exportVap", () => {
+  it("exports the controls up to the level, and says why each other one is left out", () => {
+    const out = exportVap({ controls, level: "baseline" });
+    expect(out.exported).toEqual(["t-plain"]);
+    expect(out.notExported).toEqual([
+      { id: "t-nocel", reason: "needs the secret's value" },
+      { id: "t-optional", reason: "optional and not enabled in the config" },
+      { id: "t-stack", reason: expect.stringContaining("stack control") },
+    ]);
+  });
+
+  it("a restricted twin replaces the baseline control it overrides", () => {
+    const out = exportVap({ controls, level: "restricted" });
+    expect(out.exported).toEqual(["t-restricted"]);
+    expect(out.notExported).toContainEqual({ id: "t-plain", reason: expect.stringContaining("overridden") });
+  });
+
+  it("orders the objects for installation: CRD, policies, parameters, bindings", () => {
+    const out = exportVap({ controls, level: "hardened" });
+    expect(out.objects.map((o) => o.kind)).toEqual([
+      "CustomResourceDefinition",
+      "ValidatingAdmissionPolicy",
+      "ValidatingAdmissionPolicy",
+      PARAMS_KIND,
+      "ValidatingAdmissionPolicyBinding",
+      "ValidatingAdmissionPolicyBinding",
+    ]);
+  });
+
+  it("gives configurable controls a paramKind, their effective settings and a paramRef that denies when missing", () => {
+    const out = exportVap({ controls, level: "hardened", config: { controls: { "t-config": { limit: 5 } } } });
+    const policy = byKind(out.objects, "ValidatingAdmissionPolicy").find(
+      (o) => o.metadata?.name === "palisade-t-config",
+    );
+    expect(spec(policy)["paramKind"]).toEqual({ apiVersion: "palisade.dev/v1alpha1", kind: PARAMS_KIND });
+    expect(byKind(out.objects, PARAMS_KIND)).toEqual([expect.objectContaining({ spec: { limit: 5 } })]);
+    const binding = byKind(out.objects, "ValidatingAdmissionPolicyBinding").find(
+      (o) => o.metadata?.name === "palisade-t-config",
+    );
+    expect(spec(binding)["paramRef"]).toEqual({ name: "t-config", parameterNotFoundAction: "Deny" });
+    const plainBinding = byKind(out.objects, "ValidatingAdmissionPolicyBinding").find(
+      (o) => o.metadata?.name === "palisade-t-plain",
+    );
+    expect(spec(plainBinding)["paramRef"]).toBeUndefined();
+  });
+
+  it("gives pod controls the pod variables, and matches every served resource of their kinds", () => {
+    const out = exportVap({ controls, level: "hardened" });
+    const policy = byKind(out.objects, "ValidatingAdmissionPolicy").find(
+      (o) => o.metadata?.name === "palisade-t-config",
+    );
+    const s = spec(policy);
+    expect((s["variables"] as { name: string }[]).map((v) => v.name)).toEqual(POD_VARIABLES.map((v) => v.name));
+    expect((s["matchConstraints"] as { resourceRules: unknown[] }).resourceRules).toEqual([
+      { apiGroups: ["apps"], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: ["deployments"] },
+      {
+        apiGroups: [""],
+        apiVersions: ["*"],
+        operations: ["CREATE", "UPDATE"],
+        resources: ["pods", "pods/ephemeralcontainers"],
+      },
+    ]);
+    expect(s["validations"]).toEqual([
+      { expression: expect.any(String), message: "t-config: too many", reason: "Forbidden" },
+    ]);
+    expect(s["failurePolicy"]).toBe("Fail");
+  });
+
+  it("sets the bindings' action", () => {
+    for (const [action, expected] of [
+      ["Warn", ["Warn"]],
+      ["Audit", ["Audit"]],
+      [undefined, ["Deny"]],
+    ] as const) {
+      const out = exportVap({ controls, level: "baseline", ...(action === undefined ? {} : { action }) });
+      for (const b of byKind(out.objects, "ValidatingAdmissionPolicyBinding"))
+        expect(spec(b)["validationActions"]).toEqual(expected);
+    }
+  });
+
+  it("carries config exemptions without an end date into match conditions, and leaves dated ones out (CEL has no clock)", () => {
+    const out = exportVap({
+      controls,
+      level: "baseline",
+      config: {
+        exemptions: [
+          { controls: ["t-plain"], namespaces: ["team-*"], kinds: ["Service"], reason: "legacy" },
+          { controls: ["*"], names: ["a?c"], reason: "all" },
+          { controls: ["t-plain"], namespaces: ["x"], reason: "until", until: "2099-01-01" },
+          { controls: ["other"], reason: "not this one" },
+        ],
+      },
+    });
+    const policy = byKind(out.objects, "ValidatingAdmissionPolicy")[0];
+    const conditions = spec(policy)["matchConditions"] as { name: string; expression: string }[];
+    expect(conditions.map((c) => c.name)).toEqual([
+      "palisade-not-control-plane",
+      "palisade-annotation-exemption",
+      "palisade-config-exemption-0",
+      "palisade-config-exemption-1",
+    ]);
+    expect(conditions[2]?.expression).toContain('"^team-.*$"');
+    expect(conditions[2]?.expression).toContain('request.kind.kind in ["Service"]');
+    expect(conditions[3]?.expression).toContain('"^a.c$"');
+  });
+
+  it("honours the exemption annotation only with a reason and without an end date", () => {
+    const out = exportVap({ controls, level: "baseline" });
+    const condition = (
+      spec(byKind(out.objects, "ValidatingAdmissionPolicy")[0])["matchConditions"] as {
+        name: string;
+        expression: string;
+      }[]
+    ).find((c) => c.name === "palisade-annotation-exemption");
+    expect(condition?.expression).toContain('"palisade.dev/exempt-reason"');
+    expect(condition?.expression).toContain('!("palisade.dev/exempt-until" in object.metadata.annotations)');
+    expect(condition?.expression).toContain('x.trim() == "t-plain"');
+  });
+
+  it("refuses a pinned Pod Security version: the CEL is written for the newest", () => {
+    expect(() => exportVap({ controls, config: { psaVersion: "v1.30" } })).toThrow(VapExportError);
+    expect(() => exportVap({ controls, config: { psaVersion: "latest" } })).not.toThrow();
+  });
+
+  it("never judges the control plane's own writes, and leaves the export's own objects alone", () => {
+    const labels = resourceControl({ ...plain, id: "t-crd", kinds: ["CustomResourceDefinition", "Service"] });
+    const out = exportVap({ controls: [labels], level: "baseline" });
+    const conditions = spec(byKind(out.objects, "ValidatingAdmissionPolicy")[0])["matchConditions"] as {
+      name: string;
+      expression: string;
+    }[];
+    expect(conditions.find((c) => c.name === "palisade-not-control-plane")?.expression).toContain(
+      "system:serviceaccount:kube-system:",
+    );
+    expect(conditions.find((c) => c.name === "palisade-own-objects")?.expression).toContain(
+      "controlparameters.palisade.dev",
+    );
+    const servicesOnly = exportVap({ controls: [plain], level: "baseline" });
+    const plainConditions = spec(byKind(servicesOnly.objects, "ValidatingAdmissionPolicy")[0])["matchConditions"] as {
+      name: string;
+    }[];
+    expect(plainConditions.map((c) => c.name)).not.toContain("palisade-own-objects");
+  });
+
+  it("labels every exported object so it passes recommended-labels itself", () => {
+    for (const o of exportVap({ controls, level: "hardened" }).objects)
+      for (const key of [
+        "app.kubernetes.io/name",
+        "app.kubernetes.io/instance",
+        "app.kubernetes.io/part-of",
+        "app.kubernetes.io/managed-by",
+      ])
+        expect(o.metadata?.labels?.[key]).toBeTruthy();
+  });
+
+  it("turns off a control disabled in the config", () => {
+    const out = exportVap({ controls, level: "baseline", config: { controls: { "t-plain": { enabled: false } } } });
+    expect(out.exported).toEqual([]);
+    expect(out.notExported).toContainEqual({ id: "t-plain", reason: "disabled in the config" });
+  });
+
+  it("celString makes a CEL literal of any string", () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const lit = celString(s);
+        expect(lit.startsWith('"') && lit.endsWith('"')).toBe(true);
+        expect(JSON.parse(lit)).toBe(s);
+      }),
+    );
+  });
+});
+
+describe("the catalog's CEL", () => {
+  it("every exported policy of the whole catalog has a unique name and at least one validation", () => {
+    const out = exportVap({ controls: catalog, level: "hardened" });
+    const names = out.objects.map((o) => `${o.kind}/${o.metadata?.name}`);
+    expect(new Set(names).size).toBe(names.length);
+    for (const p of byKind(out.objects, "ValidatingAdmissionPolicy"))
+      expect((spec(p)["validations"] as unknown[]).length).toBeGreaterThan(0);
+    expect(out.exported.length + out.notExported.length).toBe(catalog.length);
+  });
+
+  it("every resource control says whether it has a CEL form", () => {
+    const missing = catalog.filter((c) => c.scope === "resource" && c.cel === undefined).map((c) => c.id);
+    expect(missing).toEqual([]);
+  });
+});
