@@ -421,3 +421,81 @@ it("the exported policies agree with palisade check on generated pods covering e
   expect(r.outcomes).toEqual([]);
   expect(r.compared).toBeGreaterThan(cases.length / 2);
 });
+
+it("the exported policies honour the exemption annotation as palisade check does (a dated one is judged: CEL has no clock)", async () => {
+  const exported = await install({}, "Warn");
+  const ids = exported.filter((id) => only.length === 0 || only.includes(id));
+  const annotate = (o: KubeObject, extra: Record<string, string>): KubeObject => ({
+    ...o,
+    metadata: { ...(o.metadata ?? {}), annotations: { ...(o.metadata?.annotations ?? {}), ...extra } },
+  });
+  const variants: {
+    readonly name: string;
+    readonly annotations: (id: string) => Record<string, string>;
+    readonly serverHonours: boolean;
+  }[] = [
+    {
+      name: "with a reason",
+      annotations: (id) => ({
+        "palisade.dev/exempt": `other-control, ${id}`,
+        "palisade.dev/exempt-reason": "vendor chart, ticket 42",
+      }),
+      serverHonours: true,
+    },
+    { name: "without a reason", annotations: (id) => ({ "palisade.dev/exempt": id }), serverHonours: false },
+    {
+      name: "with an end date",
+      annotations: (id) => ({
+        "palisade.dev/exempt": id,
+        "palisade.dev/exempt-reason": "migration",
+        "palisade.dev/exempt-until": "2999-12-31",
+      }),
+      serverHonours: false,
+    },
+  ];
+  const problems: string[] = [];
+  let tried = 0;
+  for (const id of ids) {
+    // The first object of the control's own fail fixtures (default config) that it flags.
+    const fixtures = fixturesFor(id).filter(
+      (f) =>
+        f.kind === "fail" &&
+        Object.entries(f.config).every(([k, v]) => k === "controls" && Object.keys(v ?? {}).length === 0),
+    );
+    const { cases } = casesFor(fixtures, new Set(exported));
+    const target = cases.find(
+      (c) =>
+        c.expected.includes(id) &&
+        !(c.object.kind === "Pod" && "ephemeralContainers" in ((c.object as { spec?: object }).spec ?? {})),
+    );
+    if (target === undefined) continue;
+    for (const v of variants) {
+      const object = annotate(target.object, v.annotations(id));
+      const findings = evaluate([object], { controls: catalog, level: "hardened" }).findings.filter(
+        (f) => f.control === id && f.resource.name === object.metadata?.name,
+      );
+      const checkHonours = findings.length > 0 && findings.every((f) => f.exempted !== undefined);
+      if (checkHonours !== (v.name !== "without a reason"))
+        problems.push(`${target.label} ${v.name}: palisade check ${checkHonours ? "honours" : "ignores"} it`);
+      for (let attempt = 0; ; attempt++) {
+        const verdict = await admit(object);
+        const serverReports = verdict.policies.includes(id);
+        if (serverReports === !v.serverHonours) break;
+        if (attempt >= 4) {
+          problems.push(
+            `${target.label} ${v.name}: the server ${serverReports ? "still reports" : "no longer reports"} ${id} (${verdict.excluded ?? verdict.detail})`,
+          );
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      tried++;
+    }
+  }
+  Object.assign(report, { exemptions: { controls: tried / variants.length, cases: tried, problems } });
+  process.stdout.write(
+    `vap differential (exemption annotations): ${tried} cases over ${tried / variants.length} controls; ${problems.length} problems\n`,
+  );
+  expect(problems).toEqual([]);
+  expect(tried).toBeGreaterThan(0);
+});
