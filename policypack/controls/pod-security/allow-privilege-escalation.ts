@@ -5,6 +5,14 @@ import { editPod } from "../fix";
 import { containerLabel, containerSecurityPath, isWindowsPod, windowsExempt } from "./psa";
 
 /**
+ * CEL: the pod sets spec.os.name to exactly "windows" (isWindowsPod). At the newest policy version
+ * PSA exempts such pods from allowPrivilegeEscalation, capabilities_restricted and
+ * seccompProfile_restricted (windowsExempt).
+ */
+export const WINDOWS_POD_CEL =
+  "(has(variables.podSpec.os) && has(variables.podSpec.os.name) && variables.podSpec.os.name == 'windows')";
+
+/**
  * PSS Restricted `allowPrivilegeEscalation` (policy 1.8, when the field appeared; 1.25 exempts
  * pods with spec.os.name=windows).
  * Restricted field: ctr.securityContext.allowPrivilegeEscalation. Allowed value: false, set
@@ -25,6 +33,13 @@ export const podAllowPrivilegeEscalation = resourceControl({
   remediation: "Set securityContext.allowPrivilegeEscalation: false on every container, init and ephemeral container.",
   kinds: POD_KINDS,
   minPolicyVersion: 8,
+  cel: {
+    validations: [
+      {
+        expression: `${WINDOWS_POD_CEL} || variables.containers.all(c, has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && c.securityContext.allowPrivilegeEscalation == false)`,
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     // Gated here as well: a runner that ignores minPolicyVersion (the CrossGuard pack) must not apply it early.

@@ -3,6 +3,7 @@ import type { Violation } from "../../engine/types";
 import { POD_KINDS } from "../../engine/pod";
 import { resourceControl } from "../define";
 import { editPod } from "../fix";
+import { WINDOWS_POD_CEL } from "./allow-privilege-escalation";
 import { containerLabel, containerSecurityPath, isWindowsPod, securityChild, windowsExempt } from "./psa";
 
 /**
@@ -28,6 +29,18 @@ export const podCapabilitiesRestricted = resourceControl({
   kinds: POD_KINDS,
   overrides: ["pod-capabilities-baseline"],
   minPolicyVersion: 22,
+  cel: {
+    validations: [
+      {
+        expression: `${WINDOWS_POD_CEL} || variables.containers.all(c, has(c.securityContext) && has(c.securityContext.capabilities) && has(c.securityContext.capabilities.drop) && 'ALL' in c.securityContext.capabilities.drop)`,
+        message: 'every container must set securityContext.capabilities.drop=["ALL"]',
+      },
+      {
+        expression: `${WINDOWS_POD_CEL} || variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.capabilities) || !has(c.securityContext.capabilities.add) || c.securityContext.capabilities.add.all(a, a == 'NET_BIND_SERVICE'))`,
+        message: "securityContext.capabilities.add may hold only NET_BIND_SERVICE",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     // Gated here as well: a runner that ignores minPolicyVersion (the CrossGuard pack) must not apply it early.

@@ -1,6 +1,6 @@
 import { POD_KINDS } from "../../engine/pod";
 import { resourceControl } from "../define";
-import { fixProcMount, procMountViolations } from "./proc-mount";
+import { fixProcMount, PROC_MOUNT_DEFAULT_CEL, procMountViolations } from "./proc-mount";
 
 /**
  * PSS Restricted `procMount_restricted` (policy 1.35, OverrideCheckIDs: procMount): from the
@@ -24,6 +24,7 @@ export const podProcMountRestricted = resourceControl({
   kinds: POD_KINDS,
   overrides: ["pod-proc-mount"],
   minPolicyVersion: 35,
+  cel: { validations: [{ expression: PROC_MOUNT_DEFAULT_CEL }] },
   check(_object, ctx) {
     // Gated here as well: a runner that ignores minPolicyVersion (the CrossGuard pack) must not apply it early.
     return ctx.pod === undefined || ctx.policyVersion < 35 ? [] : procMountViolations(ctx.pod);

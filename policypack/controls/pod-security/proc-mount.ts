@@ -6,6 +6,17 @@ import { resourceControl } from "../define";
 import { editPod } from "../fix";
 import { containerLabel, containerSecurityPath, userNamespaceRelaxed } from "./psa";
 
+/** CEL: no container sets securityContext.procMount to anything but "Default" (procMount_1_0). */
+export const PROC_MOUNT_DEFAULT_CEL =
+  "variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.procMount) || c.securityContext.procMount == 'Default')";
+
+/**
+ * CEL: spec.hostUsers is false, i.e. the pod runs in a user namespace (inUserNamespace). At the
+ * newest policy version PSA relaxes runAsNonRoot, runAsUser and Baseline procMount for such pods
+ * (userNamespaceRelaxed).
+ */
+export const USER_NAMESPACE_CEL = "(has(variables.podSpec.hostUsers) && variables.podSpec.hostUsers == false)";
+
 /** procMount_1_0: any container procMount other than "Default" (an exact compare). */
 export function procMountViolations(pod: PodView): Violation[] {
   return pod.containers
@@ -50,6 +61,7 @@ export const podProcMount = resourceControl({
   remediation: "Remove securityContext.procMount or set it to Default, so /proc keeps its masked paths.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: { validations: [{ expression: `${USER_NAMESPACE_CEL} || ${PROC_MOUNT_DEFAULT_CEL}` }] },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined || userNamespaceRelaxed(pod, ctx.policyVersion)) return [];

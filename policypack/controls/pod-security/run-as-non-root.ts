@@ -3,6 +3,7 @@ import type { Violation } from "../../engine/types";
 import { POD_KINDS } from "../../engine/pod";
 import { resourceControl } from "../define";
 import { editPod } from "../fix";
+import { USER_NAMESPACE_CEL } from "./proc-mount";
 import { containerLabel, containerSecurityPath, isSet, podSecurityPath, userNamespaceRelaxed } from "./psa";
 
 /**
@@ -28,6 +29,28 @@ export const podRunAsNonRoot = resourceControl({
     "Set spec.securityContext.runAsNonRoot: true (and a non-zero runAsUser, or an image whose USER is numeric and non-root); remove runAsNonRoot: false from containers.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: {
+    variables: [
+      {
+        name: "podRunAsNonRootSet",
+        expression: "has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsNonRoot)",
+      },
+      {
+        name: "podRunAsNonRoot",
+        expression: "variables.podRunAsNonRootSet && variables.podSpec.securityContext.runAsNonRoot == true",
+      },
+    ],
+    validations: [
+      {
+        expression: `${USER_NAMESPACE_CEL} || !variables.podRunAsNonRootSet || variables.podSpec.securityContext.runAsNonRoot != false`,
+        message: "pod must not set securityContext.runAsNonRoot=false",
+      },
+      {
+        expression: `${USER_NAMESPACE_CEL} || variables.containers.all(c, has(c.securityContext) && has(c.securityContext.runAsNonRoot) ? c.securityContext.runAsNonRoot == true : variables.podRunAsNonRoot)`,
+        message: "every container must run with securityContext.runAsNonRoot=true (its own, or the pod's)",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined || userNamespaceRelaxed(pod, ctx.policyVersion)) return [];

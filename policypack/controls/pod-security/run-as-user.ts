@@ -1,6 +1,7 @@
 import type { Violation } from "../../engine/types";
 import { POD_KINDS } from "../../engine/pod";
 import { resourceControl } from "../define";
+import { USER_NAMESPACE_CEL } from "./proc-mount";
 import { containerLabel, containerSecurityPath, podSecurityPath, userNamespaceRelaxed } from "./psa";
 
 /**
@@ -23,6 +24,18 @@ export const podRunAsUser = resourceControl({
   remediation: "Remove runAsUser: 0 from the pod and its containers; run as a dedicated non-zero UID (e.g. 10001).",
   kinds: POD_KINDS,
   minPolicyVersion: 23,
+  cel: {
+    validations: [
+      {
+        expression: `${USER_NAMESPACE_CEL} || !has(variables.podSpec.securityContext) || !has(variables.podSpec.securityContext.runAsUser) || variables.podSpec.securityContext.runAsUser != 0`,
+        message: "pod must not set runAsUser=0",
+      },
+      {
+        expression: `${USER_NAMESPACE_CEL} || variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.runAsUser) || c.securityContext.runAsUser != 0)`,
+        message: "containers must not set runAsUser=0",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     // Gated here as well: a runner that ignores minPolicyVersion (the CrossGuard pack) must not apply it early.

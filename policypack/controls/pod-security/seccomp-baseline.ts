@@ -1,4 +1,5 @@
 import { isRecord, rec, str } from "../../engine/access";
+import type { CelVariable } from "../../engine/control";
 import type { PodView } from "../../engine/pod";
 import type { KubeObject, Violation } from "../../engine/types";
 import { POD_KINDS, podView } from "../../engine/pod";
@@ -8,6 +9,28 @@ import { annotationPath, containerLabel, containerSecurityPath, isSet, isWindows
 
 export const SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod";
 export const SECCOMP_CONTAINER_ANNOTATION_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
+
+/**
+ * CEL helper variables for the seccompProfile fields (policy 1.19 on): whether the pod-level
+ * profile is set and valid (validSeccomp), and whether no profile, pod or container, is set to a
+ * disallowed type (explicitSeccompViolations).
+ */
+export const SECCOMP_CEL_VARIABLES: readonly CelVariable[] = [
+  {
+    name: "podSeccompSet",
+    expression: "has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.seccompProfile)",
+  },
+  {
+    name: "podSeccompValid",
+    expression:
+      "variables.podSeccompSet && has(variables.podSpec.securityContext.seccompProfile.type) && variables.podSpec.securityContext.seccompProfile.type in ['RuntimeDefault', 'Localhost']",
+  },
+  {
+    name: "noDisallowedSeccomp",
+    expression:
+      "(!variables.podSeccompSet || variables.podSeccompValid) && variables.containers.all(c, !has(c.securityContext) || !has(c.securityContext.seccompProfile) || (has(c.securityContext.seccompProfile.type) && c.securityContext.seccompProfile.type in ['RuntimeDefault', 'Localhost']))",
+  },
+];
 
 /** validSeccomp: RuntimeDefault or Localhost. A profile object without a type is not valid. */
 export function validSeccomp(profile: unknown): boolean {
@@ -102,6 +125,15 @@ export const podSeccompBaseline = resourceControl({
     "Set spec.securityContext.seccompProfile.type to RuntimeDefault (or Localhost) and remove Unconfined profiles from containers.",
   kinds: POD_KINDS,
   minPolicyVersion: 0,
+  cel: {
+    variables: SECCOMP_CEL_VARIABLES,
+    validations: [
+      {
+        expression: "variables.noDisallowedSeccomp",
+        message: "seccompProfile.type must be RuntimeDefault or Localhost where it is set",
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];

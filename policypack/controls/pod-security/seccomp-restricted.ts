@@ -2,7 +2,8 @@ import type { Violation } from "../../engine/types";
 import { POD_KINDS } from "../../engine/pod";
 import { resourceControl } from "../define";
 import { containerLabel, containerSecurityPath, isSet, isWindowsPod, windowsExempt } from "./psa";
-import { explicitSeccompViolations, fixSeccompFields, validSeccomp } from "./seccomp-baseline";
+import { WINDOWS_POD_CEL } from "./allow-privilege-escalation";
+import { explicitSeccompViolations, fixSeccompFields, SECCOMP_CEL_VARIABLES, validSeccomp } from "./seccomp-baseline";
 
 /**
  * PSS Restricted `seccompProfile_restricted` (policy 1.19, OverrideCheckIDs: seccompProfile_baseline;
@@ -28,6 +29,19 @@ export const podSeccompRestricted = resourceControl({
   kinds: POD_KINDS,
   overrides: ["pod-seccomp-baseline"],
   minPolicyVersion: 19,
+  cel: {
+    variables: SECCOMP_CEL_VARIABLES,
+    validations: [
+      {
+        expression: `${WINDOWS_POD_CEL} || variables.noDisallowedSeccomp`,
+        message: "seccompProfile.type must be RuntimeDefault or Localhost where it is set",
+      },
+      {
+        expression: `${WINDOWS_POD_CEL} || variables.podSeccompValid || variables.containers.all(c, has(c.securityContext) && has(c.securityContext.seccompProfile))`,
+        message: 'the pod or every container must set seccompProfile.type to "RuntimeDefault" or "Localhost"',
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     // Gated here as well: a runner that ignores minPolicyVersion (the CrossGuard pack) must not apply it early.

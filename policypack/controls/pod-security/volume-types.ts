@@ -41,6 +41,14 @@ export const podVolumeTypes = resourceControl({
   kinds: POD_KINDS,
   overrides: ["pod-host-path"],
   minPolicyVersion: 0,
+  cel: {
+    // A volume passes when one of its keys (besides name) is an allowed source, or when it has none.
+    validations: [
+      {
+        expression: `!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !v.exists(k, k != 'name') || v.exists(k, k in [${[...RESTRICTED_VOLUME_SOURCES].map((s) => `'${s}'`).join(", ")}]))`,
+      },
+    ],
+  },
   check(_object, ctx) {
     const pod = ctx.pod;
     if (pod === undefined) return [];
