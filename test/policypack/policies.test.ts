@@ -53,7 +53,9 @@ describe("the policy list", () => {
 describe.each(catalog.filter((c) => !c.optional).map((c) => [c.id, c] as const))(
   "%s through the pack",
   (id, control) => {
-    const fixtures = fixturesFor(id);
+    // A fixture that sets defaultNamespace (kubectl's context namespace) has no pack equivalent:
+    // under Pulumi an object without a namespace lands where its provider says.
+    const fixtures = fixturesFor(id).filter((f) => f.config.defaultNamespace === undefined);
     if (fixtures.length === 0) return;
     it.each(fixtures.map((f) => [f.name, f] as const))("%s", async (_name, fixture) => {
       const config = packConfig(id, fixture);
