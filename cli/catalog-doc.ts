@@ -1,6 +1,7 @@
 /** The catalog as markdown and JSON: the README's table and docs/controls.md are generated here. */
 import type { Control } from "../policypack/engine/control";
 import { defaultEnforcement } from "../policypack/enforcement";
+import { celSupport, POLICY_PREFIX } from "../policypack/engine/vap";
 
 export function controlsJson(catalog: readonly Control[]): string {
   return `${JSON.stringify(
@@ -18,6 +19,7 @@ export function controlsJson(catalog: readonly Control[]): string {
         optional: c.optional === true,
         fixable: c.scope === "resource" && c.fix !== undefined,
         config: c.config ?? {},
+        admission: celSupport(c),
       })),
     },
     null,
@@ -30,13 +32,13 @@ const cell = (text: string | undefined): string => (text ?? "—").replace(/\|/g
 /** The compact table the README embeds. */
 export function controlsTable(catalog: readonly Control[]): string {
   const rows = [
-    "| ID | Title | Level | Severity | Scope | Row | PSS check | NSA/CISA | CIS | Enforcement |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| ID | Title | Level | Severity | Scope | Row | PSS check | NSA/CISA | CIS | Enforcement | Admission |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const c of catalog) {
     const enforcement = `${defaultEnforcement(c)}${c.optional ? " (optional: enable in config)" : ""}${c.scope === "resource" && c.fix ? ", fixable" : ""}`;
     rows.push(
-      `| \`${c.id}\` | ${cell(c.title)} | ${c.level} | ${c.severity} | ${c.scope} | ${c.references.catalog} | ${cell(c.references.pss)} | ${cell(c.references.nsaCisa)} | ${cell(c.references.cis)} | ${enforcement} |`,
+      `| \`${c.id}\` | ${cell(c.title)} | ${c.level} | ${c.severity} | ${c.scope} | ${c.references.catalog} | ${cell(c.references.pss)} | ${cell(c.references.nsaCisa)} | ${cell(c.references.cis)} | ${enforcement} | ${celSupport(c).cel ? "VAP" : "—"} |`,
     );
   }
   return rows.join("\n");
@@ -45,13 +47,19 @@ export function controlsTable(catalog: readonly Control[]): string {
 export function countsTable(catalog: readonly Control[]): string {
   const levels = ["baseline", "restricted", "hardened"] as const;
   const families = [...new Set(catalog.map((c) => c.family))];
-  const rows = [`| Family | ${levels.join(" | ")} | total |`, `|---|${levels.map(() => "---|").join("")}---|`];
+  const rows = [
+    `| Family | ${levels.join(" | ")} | total | as admission policies |`,
+    `|---|${levels.map(() => "---|").join("")}---|---|`,
+  ];
+  const vap = (cs: readonly Control[]): number => cs.filter((c) => celSupport(c).cel).length;
   for (const f of families) {
     const n = levels.map((l) => catalog.filter((c) => c.family === f && c.level === l).length);
-    rows.push(`| ${f} | ${n.join(" | ")} | ${n.reduce((a, b) => a + b, 0)} |`);
+    rows.push(
+      `| ${f} | ${n.join(" | ")} | ${n.reduce((a, b) => a + b, 0)} | ${vap(catalog.filter((c) => c.family === f))} |`,
+    );
   }
   const totals = levels.map((l) => catalog.filter((c) => c.level === l).length);
-  rows.push(`| **all** | ${totals.join(" | ")} | ${catalog.length} |`);
+  rows.push(`| **all** | ${totals.join(" | ")} | ${catalog.length} | ${vap(catalog)} |`);
   return rows.join("\n");
 }
 
@@ -82,6 +90,12 @@ export function controlsReference(catalog: readonly Control[]): string {
     );
     out.push(`- Kinds: ${c.kinds.join(", ")}`);
     if (c.scope === "resource" && c.fix) out.push("- Automatic fix: yes (CrossGuard `remediate`)");
+    const support = celSupport(c);
+    out.push(
+      support.cel
+        ? `- In the cluster: ValidatingAdmissionPolicy \`${POLICY_PREFIX}${c.id}\` (\`palisade export vap\`)`
+        : `- In the cluster: not exported as a ValidatingAdmissionPolicy: ${support.reason}`,
+    );
     out.push("", `**Remediation.** ${c.remediation}`, "");
     const settings = Object.entries(c.config ?? {});
     if (settings.length > 0) {

@@ -17,7 +17,8 @@ function effectivePolicy(policy: string | undefined, ref: ImageReference | undef
   if (policy !== undefined && policy !== "") return policy;
   // Kubernetes' SetDefaults_Container: Always when the tag is latest (a digest beside it or not)
   // or when there is neither tag nor digest.
-  if (ref !== undefined && (ref.tag === "latest" || (ref.tag === undefined && ref.digest === undefined))) return "Always";
+  if (ref !== undefined && (ref.tag === "latest" || (ref.tag === undefined && ref.digest === undefined)))
+    return "Always";
   return undefined;
 }
 
