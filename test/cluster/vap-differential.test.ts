@@ -53,6 +53,24 @@ interface Outcome {
   readonly detail: string;
 }
 
+interface Verdict {
+  readonly policies: string[];
+  readonly denied: boolean;
+  /** The server dropped warnings past its limit: the policies seen are a subset of those that objected. */
+  readonly truncated?: boolean;
+  readonly excluded?: string;
+  readonly detail: string;
+}
+
+/**
+ * The API server keeps at most 4,096 runes of warnings per response (items cut to 256 once over,
+ * the rest dropped: apiserver/pkg/endpoints/filters/warning.go), so an object that fails many
+ * policies shows only some of them in the Warn pass.
+ */
+function truncated(warnings: readonly string[]): boolean {
+  return warnings.reduce((n, w) => n + [...w].length, 0) >= 4096 - 256;
+}
+
 const WARNING = /ValidatingAdmissionPolicy '([^']+)' with binding/g;
 
 function policiesIn(texts: readonly string[]): string[] {
@@ -74,6 +92,9 @@ function namespaceOf(o: KubeObject): string {
 }
 
 const GENERATED_NAMESPACE = "vap-generated";
+
+const isEphemeralPod = (o: KubeObject): boolean =>
+  o.kind === "Pod" && Array.isArray((o as { spec?: { ephemeralContainers?: unknown } }).spec?.ephemeralContainers);
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
@@ -122,9 +143,7 @@ async function install(
 }
 
 /** One object through admission (server-side apply, dry run): the policies that objected, or why it was not compared. */
-async function admit(
-  o: KubeObject,
-): Promise<{ policies: string[]; denied: boolean; excluded?: string; detail: string }> {
+async function admit(o: KubeObject): Promise<Verdict> {
   const p = objectPath(o, namespaceOf(o));
   if (p === undefined) return { policies: [], denied: false, excluded: "no served resource or no name", detail: "" };
   const r = await cp.request("PATCH", p, JSON.stringify(o), {
@@ -134,7 +153,12 @@ async function admit(
   const body = (typeof r.body === "object" && r.body !== null ? r.body : {}) as { message?: string };
   const message = body.message ?? (typeof r.body === "string" ? r.body : "");
   if (r.status === 200 || r.status === 201)
-    return { policies: policiesIn(r.warnings), denied: false, detail: r.warnings.join(" | ") };
+    return {
+      policies: policiesIn(r.warnings),
+      denied: false,
+      truncated: truncated(r.warnings),
+      detail: r.warnings.join(" | "),
+    };
   if (message.includes(`ValidatingAdmissionPolicy '${POLICY_PREFIX}`))
     return { policies: policiesIn([message]), denied: true, detail: message };
   return {
@@ -148,9 +172,7 @@ async function admit(
 let ephemeralSeq = 0;
 
 /** A pod with ephemeral containers: the base pod created for real, the containers added as a dry run. */
-async function admitEphemeral(
-  o: KubeObject,
-): Promise<{ policies: string[]; denied: boolean; excluded?: string; detail: string }> {
+async function admitEphemeral(o: KubeObject): Promise<Verdict> {
   const ns = namespaceOf(o);
   const name = `vap-ephemeral-${++ephemeralSeq}`;
   const spec = { ...((o as { spec?: Record<string, unknown> }).spec ?? {}) };
@@ -177,7 +199,13 @@ async function admitEphemeral(
   });
   const body = (typeof r.body === "object" && r.body !== null ? r.body : {}) as { message?: string };
   const message = body.message ?? "";
-  if (r.status === 200) return { policies: policiesIn(r.warnings), denied: false, detail: r.warnings.join(" | ") };
+  if (r.status === 200)
+    return {
+      policies: policiesIn(r.warnings),
+      denied: false,
+      truncated: truncated(r.warnings),
+      detail: r.warnings.join(" | "),
+    };
   if (message.includes(`ValidatingAdmissionPolicy '${POLICY_PREFIX}`))
     return { policies: policiesIn([message]), denied: true, detail: message };
   return {
@@ -199,9 +227,17 @@ function casesFor(fixtures: readonly Fixture[], exported: ReadonlySet<string>): 
         o.kind === "Namespace" &&
         typeof o.metadata?.labels?.["pod-security.kubernetes.io/enforce-version"] === "string",
     );
+    const idOf = (o: KubeObject): string => `${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
+    const copies = new Map<string, number>();
+    for (const o of f.objects) copies.set(idOf(o), (copies.get(idOf(o)) ?? 0) + 1);
     f.objects.forEach((o, i) => {
       const label = `${rel}#${i} ${o.kind ?? "?"}/${o.metadata?.name ?? "?"}`;
       if (resourceOf(o.kind ?? "") === undefined) return;
+      // Findings name the object, not the document: two documents of one object cannot be told apart.
+      if ((copies.get(idOf(o)) ?? 0) > 1) {
+        excluded.push(`${label}: the file holds this object twice (the server sees one write at a time)`);
+        return;
+      }
       const flagged = result.findings
         .filter(
           (x) =>
@@ -223,7 +259,12 @@ function casesFor(fixtures: readonly Fixture[], exported: ReadonlySet<string>): 
         isNamespaced(o) === true && typeof o.metadata?.namespace !== "string"
           ? { ...o, metadata: { ...(o.metadata ?? {}), namespace: f.config.defaultNamespace ?? "default" } }
           : o;
-      cases.push({ fixture: rel, object, label, expected: [...new Set(flagged)].sort() });
+      // namespace-not-default also flags a manifest that leaves the namespace to the context, which
+      // a reviewer cannot see; at admission only where it landed exists.
+      const landed = f.config.defaultNamespace ?? "default";
+      const judged =
+        object === o || landed === "default" ? flagged : flagged.filter((id) => id !== "namespace-not-default");
+      cases.push({ fixture: rel, object, label, expected: [...new Set(judged)].sort() });
     });
   }
   return { cases, excluded };
@@ -232,9 +273,10 @@ function casesFor(fixtures: readonly Fixture[], exported: ReadonlySet<string>): 
 async function compare(
   cases: readonly Case[],
   action: ValidationAction,
-): Promise<{ outcomes: Outcome[]; excluded: string[]; compared: number; seen: Case[] }> {
+): Promise<{ outcomes: Outcome[]; excluded: string[]; compared: number; seen: Case[]; truncatedWarn: number }> {
   const excluded: string[] = [];
   let compared = 0;
+  let truncatedWarn = 0;
   const seen: Case[] = [];
   const run = async (c: Case): Promise<Outcome | undefined> => {
     const ephemeral =
@@ -248,12 +290,16 @@ async function compare(
         excluded.push(`${c.label}: ${v.excluded}`);
         return undefined;
       }
+      const subset = v.policies.every((p) => c.expected.includes(p));
       const ok =
         action === "Warn"
-          ? sameSet(v.policies, c.expected)
-          : v.denied === c.expected.length > 0 && v.policies.every((p) => c.expected.includes(p));
+          ? v.truncated === true
+            ? subset && v.policies.length > 0 === c.expected.length > 0
+            : sameSet(v.policies, c.expected)
+          : v.denied === c.expected.length > 0 && subset;
       if (ok || attempt >= 6) {
         compared++;
+        if (ok && v.truncated === true) truncatedWarn++;
         seen.push(c);
         return ok
           ? undefined
@@ -263,7 +309,7 @@ async function compare(
     }
   };
   const outcomes = (await mapLimit(cases, 8, run)).filter((o): o is Outcome => o !== undefined);
-  return { outcomes, excluded, compared, seen };
+  return { outcomes, excluded, compared, seen, truncatedWarn };
 }
 
 it("the exported policies deny on the real server exactly what palisade check flags, fixture by fixture", async () => {
@@ -316,6 +362,7 @@ it("the exported policies deny on the real server exactly what palisade check fl
   // Per exported control, objects of its own fixture folder compared on the server, flagged and clean.
   const coverage = new Map<string, { flagged: number; clean: number }>();
   let comparedWarn = 0;
+  let truncatedWarn = 0;
   let comparedDeny = 0;
   for (const [key, fixtures] of groups) {
     const config = JSON.parse(key) as PalisadeConfig;
@@ -335,8 +382,10 @@ it("the exported policies deny on the real server exactly what palisade check fl
           else cov.clean++;
           coverage.set(own, cov);
         }
-      if (action === "Warn") comparedWarn += r.compared;
-      else comparedDeny += r.compared;
+      if (action === "Warn") {
+        comparedWarn += r.compared;
+        truncatedWarn += r.truncatedWarn;
+      } else comparedDeny += r.compared;
       disagreements.push(...r.outcomes.map((o) => ({ ...o, action, config: key })));
     }
   }
@@ -354,6 +403,7 @@ it("the exported policies deny on the real server exactly what palisade check fl
     groups: groups.size,
     comparedWarn,
     comparedDeny,
+    truncatedWarn,
     coverage: Object.fromEntries([...coverage].sort()),
     versionPinned,
     excluded: [...excluded].sort(),
@@ -364,7 +414,7 @@ it("the exported policies deny on the real server exactly what palisade check fl
   });
   process.stdout.write(
     `vap differential: ${exportedEver.size} controls exported; ${comparedWarn} objects compared (warn), ${comparedDeny} (deny); ` +
-      `${excluded.size} excluded; ${disagreements.length} disagreements\n`,
+      `${excluded.size} excluded; ${truncatedWarn} warn comparisons cut by the server's warning limit; ${disagreements.length} disagreements\n`,
   );
   expect(disagreements).toEqual([]);
   const uncovered = [...exportedEver]
@@ -409,6 +459,7 @@ it("the exported policies agree with palisade check on generated pods covering e
       compared: r.compared,
       flagged: flaggedCases,
       excluded: r.excluded.length,
+      truncatedWarn: r.truncatedWarn,
       excludedSample: r.excluded.slice(0, 20),
       controls: [...exported].sort(),
       disagreements: r.outcomes,
@@ -416,7 +467,7 @@ it("the exported policies agree with palisade check on generated pods covering e
   });
   process.stdout.write(
     `vap differential (generated pods): ${exported.size} pod controls; ${r.compared} pods compared (${flaggedCases} flagged), ` +
-      `${r.excluded.length} excluded; ${r.outcomes.length} disagreements\n`,
+      `${r.excluded.length} excluded; ${r.truncatedWarn} cut by the warning limit; ${r.outcomes.length} disagreements\n`,
   );
   expect(r.outcomes).toEqual([]);
   expect(r.compared).toBeGreaterThan(cases.length / 2);
@@ -463,33 +514,36 @@ it("the exported policies honour the exemption annotation as palisade check does
         Object.entries(f.config).every(([k, v]) => k === "controls" && Object.keys(v ?? {}).length === 0),
     );
     const { cases } = casesFor(fixtures, new Set(exported));
-    const target = cases.find(
-      (c) =>
-        c.expected.includes(id) &&
-        !(c.object.kind === "Pod" && "ephemeralContainers" in ((c.object as { spec?: object }).spec ?? {})),
-    );
-    if (target === undefined) continue;
-    for (const v of variants) {
-      const object = annotate(target.object, v.annotations(id));
-      const findings = evaluate([object], { controls: catalog, level: "hardened" }).findings.filter(
-        (f) => f.control === id && f.resource.name === object.metadata?.name,
-      );
-      const checkHonours = findings.length > 0 && findings.every((f) => f.exempted !== undefined);
-      if (checkHonours !== (v.name !== "without a reason"))
-        problems.push(`${target.label} ${v.name}: palisade check ${checkHonours ? "honours" : "ignores"} it`);
-      for (let attempt = 0; ; attempt++) {
-        const verdict = await admit(object);
-        const serverReports = verdict.policies.includes(id);
-        if (serverReports === !v.serverHonours) break;
-        if (attempt >= 4) {
-          problems.push(
-            `${target.label} ${v.name}: the server ${serverReports ? "still reports" : "no longer reports"} ${id} (${verdict.excluded ?? verdict.detail})`,
-          );
-          break;
+    // Objects the control flags, fewest other findings first (the server keeps 4 KiB of warnings).
+    const candidates = cases
+      .filter((c) => c.expected.includes(id) && !isEphemeralPod(c.object))
+      .sort((x, y) => x.expected.length - y.expected.length);
+    for (const target of candidates) {
+      const plain = await admit(target.object);
+      if (plain.excluded !== undefined || plain.truncated === true || !plain.policies.includes(id)) continue;
+      for (const v of variants) {
+        const object = annotate(target.object, v.annotations(id));
+        const findings = evaluate([object], { controls: catalog, level: "hardened" }).findings.filter(
+          (f) => f.control === id && f.resource.name === object.metadata?.name,
+        );
+        const checkHonours = findings.length > 0 && findings.every((f) => f.exempted !== undefined);
+        if (checkHonours !== (v.name !== "without a reason"))
+          problems.push(`${target.label} ${v.name}: palisade check ${checkHonours ? "honours" : "ignores"} it`);
+        for (let attempt = 0; ; attempt++) {
+          const verdict = await admit(object);
+          const serverReports = verdict.policies.includes(id);
+          if (serverReports === !v.serverHonours) break;
+          if (attempt >= 4) {
+            problems.push(
+              `${target.label} ${v.name}: the server ${serverReports ? "still reports" : "no longer reports"} ${id} (${verdict.excluded ?? verdict.detail})`,
+            );
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 1500));
         }
-        await new Promise((r) => setTimeout(r, 1500));
+        tried++;
       }
-      tried++;
+      break;
     }
   }
   Object.assign(report, { exemptions: { controls: tried / variants.length, cases: tried, problems } });

@@ -64,13 +64,14 @@ export const namespaceNotSystem = resourceControl({
   cel: NAMESPACE_NOT_SYSTEM_CEL,
   check(object, ctx) {
     if (isNamespaced(object) !== true) return [];
-    const ns = str(object.metadata?.namespace);
-    if (ns === undefined || !configStrings(ctx.config, "systemNamespaces").includes(ns)) return [];
+    // An object without a namespace lands in kubectl's context namespace (or the provider's).
+    const ns = str(object.metadata?.namespace) ?? ctx.defaultNamespace ?? "default";
+    if (!configStrings(ctx.config, "systemNamespaces").includes(ns)) return [];
     const id = `${ns}/${str(object.metadata?.name) ?? ""}`;
     if (configStrings(ctx.config, "allowed").some((p) => globMatch(p, id))) return [];
     return [
       {
-        message: `metadata.namespace is the system namespace ${JSON.stringify(ns)}: it belongs to the cluster, not to applications`,
+        message: `the namespace is the system namespace ${JSON.stringify(ns)}: it belongs to the cluster, not to applications`,
         path: "metadata.namespace",
       },
     ];

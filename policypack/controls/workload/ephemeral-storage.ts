@@ -69,7 +69,9 @@ export const podEphemeralStorageBounded = resourceControl({
       containers.some((c) => quantitySet(containerQuantity(c.container, "limits", EPHEMERAL)));
     arr(pod.spec["volumes"]).forEach((v, i) => {
       const volume = rec(v);
-      const emptyDir = rec(volume?.["emptyDir"]);
+      // A volume with no source at all is an emptyDir: the API defaults it so.
+      const sourceless = volume !== undefined && Object.keys(volume).every((k) => k === "name");
+      const emptyDir = sourceless ? {} : rec(volume?.["emptyDir"]);
       if (volume === undefined || emptyDir === undefined) return;
       if (quantitySet(emptyDir["sizeLimit"])) return;
       const name = JSON.stringify(str(volume["name"]) ?? `#${i}`);
