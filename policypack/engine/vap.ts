@@ -339,7 +339,9 @@ export function controlPolicy(control: ResourceControl, config: PalisadeConfig =
       ...(variables.length > 0 ? { variables: variables.map((v) => ({ ...v })) } : {}),
       validations: cel.validations.map((v) => ({
         expression: v.expression,
-        message: `${control.id}: ${v.message ?? control.title}`,
+        // The policy's name already says which control: the message stays short, since the API
+        // server keeps only 4 KiB of warnings per response.
+        message: v.message ?? control.title,
         reason: "Forbidden",
       })),
     },

@@ -115,6 +115,33 @@ afterAll(async () => {
   await cp?.stop();
 });
 
+/**
+ * Each binding matches objects labelled `all` or its shard. Test requests carry `all`; an object
+ * whose warnings the server cut (see `truncated`) is sent again once per shard, and the union of
+ * the shards' warnings is the whole set. Outside the test, bindings match everything.
+ */
+const SHARD_LABEL = "palisade.dev/test-shard";
+const SHARDS = 6;
+
+function sharded(binding: KubeObject, index: number): KubeObject {
+  const spec = (binding as { spec: Record<string, unknown> }).spec;
+  return {
+    ...binding,
+    spec: {
+      ...spec,
+      matchResources: {
+        objectSelector: {
+          matchExpressions: [{ key: SHARD_LABEL, operator: "In", values: ["all", `s${index % SHARDS}`] }],
+        },
+      },
+    },
+  };
+}
+
+function labelled(o: KubeObject, shard: string): KubeObject {
+  return { ...o, metadata: { ...(o.metadata ?? {}), labels: { ...(o.metadata?.labels ?? {}), [SHARD_LABEL]: shard } } };
+}
+
 async function install(
   config: PalisadeConfig,
   action: ValidationAction,
@@ -133,8 +160,10 @@ async function install(
   if (del.code !== 0) throw new Error(`delete old policies: ${del.stderr}`);
   // The CRD was installed once at the start; re-applying it is an update that a lingering binding
   // of the previous round (its parameters already deleted) would deny.
+  let binding = 0;
   const text = out.objects
     .filter((o) => o.kind !== "CustomResourceDefinition")
+    .map((o) => (o.kind === "ValidatingAdmissionPolicyBinding" ? sharded(o, binding++) : o))
     .map((o) => `---\n${stringify(o)}`)
     .join("");
   const applied = await cp.kubectl(["apply", "--server-side", "--force-conflicts", "-f", "-"], { input: text });
@@ -143,7 +172,20 @@ async function install(
 }
 
 /** One object through admission (server-side apply, dry run): the policies that objected, or why it was not compared. */
+/** Through admission with every policy; when the server cut the warnings, shard by shard. */
 async function admit(o: KubeObject): Promise<Verdict> {
+  const v = await admitOnce(labelled(o, "all"));
+  if (v.truncated !== true) return v;
+  const policies = new Set<string>();
+  for (let k = 0; k < SHARDS; k++) {
+    const part = await admitOnce(labelled(o, `s${k}`));
+    if (part.excluded !== undefined || part.truncated === true) return v;
+    part.policies.forEach((p) => policies.add(p));
+  }
+  return { policies: [...policies].sort(), denied: false, detail: `${SHARDS} shards: ${v.detail}` };
+}
+
+async function admitOnce(o: KubeObject): Promise<Verdict> {
   const p = objectPath(o, namespaceOf(o));
   if (p === undefined) return { policies: [], denied: false, excluded: "no served resource or no name", detail: "" };
   const r = await cp.request("PATCH", p, JSON.stringify(o), {
@@ -173,6 +215,18 @@ let ephemeralSeq = 0;
 
 /** A pod with ephemeral containers: the base pod created for real, the containers added as a dry run. */
 async function admitEphemeral(o: KubeObject): Promise<Verdict> {
+  const v = await admitEphemeralOnce(labelled(o, "all"));
+  if (v.truncated !== true) return v;
+  const policies = new Set<string>();
+  for (let k = 0; k < SHARDS; k++) {
+    const part = await admitEphemeralOnce(labelled(o, `s${k}`));
+    if (part.excluded !== undefined || part.truncated === true) return v;
+    part.policies.forEach((p) => policies.add(p));
+  }
+  return { policies: [...policies].sort(), denied: false, detail: `${SHARDS} shards: ${v.detail}` };
+}
+
+async function admitEphemeralOnce(o: KubeObject): Promise<Verdict> {
   const ns = namespaceOf(o);
   const name = `vap-ephemeral-${++ephemeralSeq}`;
   const spec = { ...((o as { spec?: Record<string, unknown> }).spec ?? {}) };
@@ -519,7 +573,12 @@ it("the exported policies honour the exemption annotation as palisade check does
       .filter((c) => c.expected.includes(id) && !isEphemeralPod(c.object))
       .sort((x, y) => x.expected.length - y.expected.length);
     for (const target of candidates) {
-      const plain = await admit(target.object);
+      // Bindings reach the admission plugin through an informer: wait for this one to object.
+      let plain = await admit(target.object);
+      for (let attempt = 0; attempt < 6 && plain.excluded === undefined && !plain.policies.includes(id); attempt++) {
+        await new Promise((r) => setTimeout(r, 1500));
+        plain = await admit(target.object);
+      }
       if (plain.excluded !== undefined || plain.truncated === true || !plain.policies.includes(id)) continue;
       for (const v of variants) {
         const object = annotate(target.object, v.annotations(id));

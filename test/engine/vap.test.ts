@@ -136,7 +136,7 @@ describe("exportVap", () => {
       },
     ]);
     expect(s["validations"]).toEqual([
-      { expression: expect.any(String), message: "t-config: too many", reason: "Forbidden" },
+      { expression: expect.any(String), message: "too many", reason: "Forbidden" },
     ]);
     expect(s["failurePolicy"]).toBe("Fail");
   });
