@@ -135,9 +135,7 @@ describe("exportVap", () => {
         resources: ["pods", "pods/ephemeralcontainers"],
       },
     ]);
-    expect(s["validations"]).toEqual([
-      { expression: expect.any(String), message: "too many", reason: "Forbidden" },
-    ]);
+    expect(s["validations"]).toEqual([{ expression: expect.any(String), message: "too many", reason: "Forbidden" }]);
     expect(s["failurePolicy"]).toBe("Fail");
   });
 
