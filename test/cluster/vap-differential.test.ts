@@ -173,17 +173,19 @@ async function install(
 
 /** One object through admission (server-side apply, dry run): the policies that objected, or why it was not compared. */
 /** Through admission with every policy; when the server cut the warnings, shard by shard. */
-async function admit(o: KubeObject): Promise<Verdict> {
-  const v = await admitOnce(labelled(o, "all"));
+async function withShards(o: KubeObject, once: (o: KubeObject) => Promise<Verdict>): Promise<Verdict> {
+  const v = await once(labelled(o, "all"));
   if (v.truncated !== true) return v;
   const policies = new Set<string>();
   for (let k = 0; k < SHARDS; k++) {
-    const part = await admitOnce(labelled(o, `s${k}`));
+    const part = await once(labelled(o, `s${k}`));
     if (part.excluded !== undefined || part.truncated === true) return v;
     part.policies.forEach((p) => policies.add(p));
   }
   return { policies: [...policies].sort(), denied: false, detail: `${SHARDS} shards: ${v.detail}` };
 }
+
+const admit = (o: KubeObject): Promise<Verdict> => withShards(o, admitOnce);
 
 async function admitOnce(o: KubeObject): Promise<Verdict> {
   const p = objectPath(o, namespaceOf(o));
@@ -214,17 +216,7 @@ async function admitOnce(o: KubeObject): Promise<Verdict> {
 let ephemeralSeq = 0;
 
 /** A pod with ephemeral containers: the base pod created for real, the containers added as a dry run. */
-async function admitEphemeral(o: KubeObject): Promise<Verdict> {
-  const v = await admitEphemeralOnce(labelled(o, "all"));
-  if (v.truncated !== true) return v;
-  const policies = new Set<string>();
-  for (let k = 0; k < SHARDS; k++) {
-    const part = await admitEphemeralOnce(labelled(o, `s${k}`));
-    if (part.excluded !== undefined || part.truncated === true) return v;
-    part.policies.forEach((p) => policies.add(p));
-  }
-  return { policies: [...policies].sort(), denied: false, detail: `${SHARDS} shards: ${v.detail}` };
-}
+const admitEphemeral = (o: KubeObject): Promise<Verdict> => withShards(o, admitEphemeralOnce);
 
 async function admitEphemeralOnce(o: KubeObject): Promise<Verdict> {
   const ns = namespaceOf(o);

@@ -2,14 +2,10 @@ import { join, str } from "../../engine/access";
 import { configStrings } from "../../engine/control";
 import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
+import { celRegexQuote } from "../cel";
 import { resourceControl } from "../define";
 import { matchesRegistryPrefix, parseImageReference } from "./image-reference";
 import { celLet, celWithImageRef } from "./latest-tag";
-
-/** The characters RE2 treats as syntax, escaped one by one (hostMatches escapes the same set). */
-const REGEX_SPECIALS = ["\\", ".", "+", "?", "^", "$", "{", "}", "(", ")", "|", "[", "]"];
-const celRegexQuote = (expr: string): string =>
-  REGEX_SPECIALS.reduce((acc, ch) => `${acc}.replace(${JSON.stringify(ch)}, ${JSON.stringify(`\\${ch}`)})`, expr);
 
 /**
  * Every container image comes from an allowed registry (or repository prefix). The allowlist is
@@ -66,7 +62,7 @@ export const imageRegistryAllowlist = resourceControl({
           ].reduceRight(
             (body, [name, init]) => celLet(name ?? "", init ?? "", body),
             "{'pfx': pfx, 'host': host, 'path': psl >= 0 ? pfx.substring(psl + 1) : '', " +
-              `'hostRe': '(?i)^' + host.split('*').map(x, ${celRegexQuote("x")}).join('[^/]*') + '$'}`,
+              `'hostRe': '(?i)^' + host.split('*').map(x, ${celRegexQuote("x", ["?"])}).join('[^/]*') + '$'}`,
           ) +
           ")",
       },

@@ -3,13 +3,9 @@ import { configStrings } from "../../engine/control";
 import { globMatch } from "../../engine/exemptions";
 import { isNamespaced } from "../../engine/kinds";
 import type { CelPolicy } from "../../engine/control";
+import { celGlobMatch } from "../cel";
 import { resourceControl } from "../define";
 import { NAMESPACED_KINDS } from "../../engine/kinds";
-
-/** The characters globMatch escapes (RE2 treats the same ones as syntax), escaped one by one. */
-const REGEX_SPECIALS = ["\\", ".", "+", "^", "$", "{", "}", "(", ")", "|", "[", "]"];
-const celRegexQuote = (expr: string): string =>
-  REGEX_SPECIALS.reduce((acc, ch) => `${acc}.replace(${JSON.stringify(ch)}, ${JSON.stringify(`\\${ch}`)})`, expr);
 
 /**
  * The control as CEL: the namespace is the request's (the one the object lands in; the server
@@ -22,7 +18,7 @@ export const NAMESPACE_NOT_SYSTEM_CEL: CelPolicy = {
       expression:
         "!(request.namespace in params.spec.systemNamespaces) || " +
         "params.spec.allowed.filter(p, type(p) == string).exists(p, " +
-        `(request.namespace + '/' + (has(object.metadata.name) ? object.metadata.name : '')).matches('^' + p.split('*').map(x, x.split('?').map(y, ${celRegexQuote("y")}).join('.')).join('.*') + '$'))`,
+        `${celGlobMatch("p", "(request.namespace + '/' + (has(object.metadata.name) ? object.metadata.name : ''))")})`,
     },
   ],
 };

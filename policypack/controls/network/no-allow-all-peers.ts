@@ -5,7 +5,8 @@ import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
 import { celSelectsEverything, NETWORK_POLICY_VARIABLES } from "./empty-pod-selector";
 import { celCidr, celMayBeUniversal, celParamList } from "./metadata-egress";
-import { CEL_OBJECT_ID, celGlobMatches } from "./service-type";
+import { celGlobMatch } from "../cel";
+import { CEL_OBJECT_ID } from "./service-type";
 import { mayBeUniversal, parseCidr } from "./cidr";
 import { activeRules, isNetworkPolicy, namespaceOf, PEERS_FIELD, peerSelector, ruleLabel } from "./policy";
 import { isEverything } from "./selectors";
@@ -45,7 +46,7 @@ export const networkNoAllowAllPeers = resourceControl({
       ...NETWORK_POLICY_VARIABLES,
       {
         name: "allowlisted",
-        expression: `${celParamList("allowedPolicies")}.exists(g, type(g) == string && ${celGlobMatches("g", `(${CEL_OBJECT_ID})`)})`,
+        expression: `${celParamList("allowedPolicies")}.exists(g, type(g) == string && ${celGlobMatch("g", `(${CEL_OBJECT_ID})`)})`,
       },
     ],
     validations: [

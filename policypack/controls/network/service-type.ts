@@ -1,20 +1,9 @@
 import { dig, isRecord, str } from "../../engine/access";
 import { configBoolean, configStrings } from "../../engine/control";
 import { globMatch } from "../../engine/exemptions";
+import { celGlobMatch } from "../cel";
 import { resourceControl } from "../define";
 import { celParamList } from "./metadata-egress";
-
-/** Regex metacharacters globMatch escapes, each escaped in CEL after the backslash itself. */
-const GLOB_ESCAPED = [".", "+", "^", "$", "{", "}", "(", ")", "|", "[", "]"];
-
-/** CEL: globMatch(pattern, text) (`*`, `?`, anchored), the pattern turned into an RE2 regex at run time. */
-export function celGlobMatches(pattern: string, text: string): string {
-  const lit = (t: string): string => JSON.stringify(t);
-  let re = `${pattern}.replace(${lit("\\")}, ${lit("\\\\")})`;
-  for (const ch of GLOB_ESCAPED) re += `.replace(${lit(ch)}, ${lit(`\\${ch}`)})`;
-  re += `.replace('*', '.*').replace('?', '.')`;
-  return `${text}.matches('^' + ${re} + '$')`;
-}
 
 /** CEL: `namespace/name` of the object, its namespace "default" when unset. */
 export const CEL_OBJECT_ID =
@@ -70,7 +59,7 @@ export const networkServiceType = resourceControl({
       { name: "type", expression: "has(object.spec) && has(object.spec.type) ? object.spec.type : ''" },
       {
         name: "allowlisted",
-        expression: `${celParamList("allowedServices")}.exists(g, type(g) == string && ${celGlobMatches("g", `(${CEL_OBJECT_ID})`)})`,
+        expression: `${celParamList("allowedServices")}.exists(g, type(g) == string && ${celGlobMatch("g", `(${CEL_OBJECT_ID})`)})`,
       },
       {
         name: "internal",

@@ -5,6 +5,7 @@
  */
 import type { CelPolicy, CelVariable } from "../../engine/control";
 import { celString } from "../../engine/vap";
+import { celGlobMatch } from "../cel";
 import { ANY_VERB, requestsOf, type GrantScope, type Request, type Sensitive } from "./rules";
 
 const list = (values: readonly string[]): string => `[${values.map(celString).join(", ")}]`;
@@ -133,18 +134,6 @@ export function celGrants(sensitive: Sensitive): string {
   if (ns === cluster) return cluster;
   if (ns === "false") return `(object.kind != 'Role' && ${cluster})`;
   return `(object.kind == 'Role' ? ${ns} : ${cluster})`;
-}
-
-/**
- * `globMatch(pattern, text)` in CEL: `*` → `.*`, `?` → `.`, every other regex metacharacter
- * escaped as the TypeScript does, anchored. `pattern` and `text` are CEL string expressions.
- */
-export function celGlobMatch(pattern: string, text: string): string {
-  let re = pattern;
-  for (const ch of ["\\", ".", "+", "^", "$", "{", "}", "(", ")", "|", "[", "]"])
-    re = `${re}.replace(${celString(ch)}, ${celString(`\\${ch}`)})`;
-  re = `${re}.replace('*', '.*').replace('?', '.')`;
-  return `${text}.matches('^' + ${re} + '$')`;
 }
 
 /** `isPlatformNamespace`: the namespace equals or glob-matches one of params.spec.platformNamespaces. */

@@ -1,6 +1,7 @@
 import { configStrings } from "../../engine/control";
 import { resourceControl } from "../define";
-import { celGlobMatch, SUBJECTS_VARIABLE, WRITTEN_NAMESPACE } from "./cel";
+import { celGlobMatch } from "../cel";
+import { SUBJECTS_VARIABLE, WRITTEN_NAMESPACE } from "./cel";
 import { BINDING_KINDS } from "./rules";
 import {
   describeSubject,

@@ -1,7 +1,8 @@
 import { configStrings } from "../../engine/control";
 import { globMatch } from "../../engine/exemptions";
 import { resourceControl } from "../define";
-import { celGlobMatch, grantPolicy, WRITTEN_NAMESPACE } from "./cel";
+import { celGlobMatch } from "../cel";
+import { grantPolicy, WRITTEN_NAMESPACE } from "./cel";
 import { grantCheck } from "./check";
 import { CONFIGMAP_WRITES } from "./permissions";
 import { ROLE_KINDS } from "./rules";
