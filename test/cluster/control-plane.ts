@@ -575,7 +575,8 @@ export class ControlPlane {
   }
 }
 
-function classify(r: ApiResponse): AdmissionVerdict {
+/** An API response as an admission verdict: allowed, refused by PodSecurity, or refused otherwise. */
+export function classify(r: ApiResponse): AdmissionVerdict {
   if (r.status === 200 || r.status === 201)
     return { outcome: "allowed", object: r.body as Record<string, unknown>, warnings: r.warnings };
   const body = (typeof r.body === "object" && r.body !== null ? r.body : {}) as {

@@ -29,7 +29,15 @@ import {
 } from "../../policypack/engine/vap";
 import { FIXTURES, fixturesFor, type Fixture } from "../helpers/fixtures";
 import { samplePods, sweepPods } from "./psa-pods";
-import { ControlPlane, mapLimit, SETUP_TIMEOUT_MS, TEST_TIMEOUT_MS, writeReport } from "./control-plane";
+import {
+  classify,
+  ControlPlane,
+  mapLimit,
+  SETUP_TIMEOUT_MS,
+  TEST_TIMEOUT_MS,
+  writeReport,
+  type ApiResponse,
+} from "./control-plane";
 
 jest.setTimeout(TEST_TIMEOUT_MS);
 
@@ -194,21 +202,25 @@ async function admitOnce(o: KubeObject): Promise<Verdict> {
     contentType: "application/apply-patch+yaml",
     query: { dryRun: "All", fieldManager: "palisade-vap-test", force: "true" },
   });
-  const body = (typeof r.body === "object" && r.body !== null ? r.body : {}) as { message?: string };
-  const message = body.message ?? (typeof r.body === "string" ? r.body : "");
-  if (r.status === 200 || r.status === 201)
+  return verdictOf(r, "refused by the server");
+}
+
+/** The policies that objected to one admission request, or why the object was not compared. */
+function verdictOf(r: ApiResponse, refusal: string): Verdict {
+  const verdict = classify(r);
+  if (verdict.outcome === "allowed")
     return {
-      policies: policiesIn(r.warnings),
+      policies: policiesIn(verdict.warnings),
       denied: false,
-      truncated: truncated(r.warnings),
-      detail: r.warnings.join(" | "),
+      truncated: truncated(verdict.warnings),
+      detail: verdict.warnings.join(" | "),
     };
-  if (message.includes(`ValidatingAdmissionPolicy '${POLICY_PREFIX}`))
-    return { policies: policiesIn([message]), denied: true, detail: message };
+  if (verdict.message.includes(`ValidatingAdmissionPolicy '${POLICY_PREFIX}`))
+    return { policies: policiesIn([verdict.message]), denied: true, detail: verdict.message };
   return {
     policies: [],
     denied: false,
-    excluded: `refused by the server (${r.status}): ${message.slice(0, 300)}`,
+    excluded: `${refusal} (${verdict.status}): ${verdict.message.slice(0, 300)}`,
     detail: "",
   };
 }
@@ -243,23 +255,7 @@ async function admitEphemeralOnce(o: KubeObject): Promise<Verdict> {
   const r = await cp.request("PUT", `/api/v1/namespaces/${ns}/pods/${name}/ephemeralcontainers`, full, {
     query: { dryRun: "All" },
   });
-  const body = (typeof r.body === "object" && r.body !== null ? r.body : {}) as { message?: string };
-  const message = body.message ?? "";
-  if (r.status === 200)
-    return {
-      policies: policiesIn(r.warnings),
-      denied: false,
-      truncated: truncated(r.warnings),
-      detail: r.warnings.join(" | "),
-    };
-  if (message.includes(`ValidatingAdmissionPolicy '${POLICY_PREFIX}`))
-    return { policies: policiesIn([message]), denied: true, detail: message };
-  return {
-    policies: [],
-    denied: false,
-    excluded: `ephemeral update refused (${r.status}): ${message.slice(0, 300)}`,
-    detail: "",
-  };
+  return verdictOf(r, "ephemeral update refused");
 }
 
 function casesFor(fixtures: readonly Fixture[], exported: ReadonlySet<string>): { cases: Case[]; excluded: string[] } {
