@@ -1,16 +1,6 @@
 import { isNamespaced } from "../../engine/kinds";
-import type { CelPolicy } from "../../engine/control";
 import { resourceControl } from "../define";
 import { NAMESPACED_KINDS } from "../../engine/kinds";
-
-/**
- * The control as CEL. At admission every namespaced object has a namespace: the request's (the
- * server fills metadata.namespace from it), so an unset namespace is judged where it lands, which
- * is what the check's "unset lands in default" means.
- */
-export const NAMESPACE_NOT_DEFAULT_CEL: CelPolicy = {
-  validations: [{ expression: "request.namespace != 'default'" }],
-};
 
 /**
  * Namespaced objects live in a namespace of their own, not in `default`: the default namespace
@@ -32,7 +22,12 @@ export const namespaceNotDefault = resourceControl({
   },
   remediation: "Set metadata.namespace to the application's own namespace on every namespaced object.",
   kinds: NAMESPACED_KINDS,
-  cel: NAMESPACE_NOT_DEFAULT_CEL,
+  // The control as CEL. At admission every namespaced object has a namespace: the request's (the
+  // server fills metadata.namespace from it), so an unset namespace is judged where it lands, which
+  // is what the check's "unset lands in default" means.
+  cel: {
+    validations: [{ expression: "request.namespace != 'default'" }],
+  },
   check(object) {
     if (isNamespaced(object) !== true) return [];
     const ns = object.metadata?.namespace;

@@ -2,26 +2,9 @@ import { str } from "../../engine/access";
 import { configStrings } from "../../engine/control";
 import { globMatch } from "../../engine/exemptions";
 import { isNamespaced } from "../../engine/kinds";
-import type { CelPolicy } from "../../engine/control";
 import { celGlobMatch } from "../cel";
 import { resourceControl } from "../define";
 import { NAMESPACED_KINDS } from "../../engine/kinds";
-
-/**
- * The control as CEL: the namespace is the request's (the one the object lands in; the server
- * fills metadata.namespace from it), and each "namespace/name" glob of `allowed` becomes an
- * anchored RE2 as globMatch builds it.
- */
-export const NAMESPACE_NOT_SYSTEM_CEL: CelPolicy = {
-  validations: [
-    {
-      expression:
-        "!(request.namespace in params.spec.systemNamespaces) || " +
-        "params.spec.allowed.filter(p, type(p) == string).exists(p, " +
-        `${celGlobMatch("p", "(request.namespace + '/' + (has(object.metadata.name) ? object.metadata.name : ''))")})`,
-    },
-  ],
-};
 
 /**
  * Application and tenant objects stay out of the system namespaces (kube-system, kube-public,
@@ -57,7 +40,19 @@ export const namespaceNotSystem = resourceControl({
       default: [],
     },
   },
-  cel: NAMESPACE_NOT_SYSTEM_CEL,
+  // The control as CEL: the namespace is the request's (the one the object lands in; the server
+  // fills metadata.namespace from it), and each "namespace/name" glob of `allowed` becomes an
+  // anchored RE2 as globMatch builds it.
+  cel: {
+    validations: [
+      {
+        expression:
+          "!(request.namespace in params.spec.systemNamespaces) || " +
+          "params.spec.allowed.filter(p, type(p) == string).exists(p, " +
+          `${celGlobMatch("p", "(request.namespace + '/' + (has(object.metadata.name) ? object.metadata.name : ''))")})`,
+      },
+    ],
+  },
   check(object, ctx) {
     if (isNamespaced(object) !== true) return [];
     // An object without a namespace lands in kubectl's context namespace (or the provider's).

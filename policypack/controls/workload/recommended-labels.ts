@@ -1,5 +1,5 @@
 import { isRecord, rec, str } from "../../engine/access";
-import { configStrings, type CelPolicy } from "../../engine/control";
+import { configStrings } from "../../engine/control";
 import { POD_KINDS, POD_TEMPLATE_PATHS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
@@ -58,19 +58,6 @@ function celLabelled(meta: string): string {
 const TEMPLATED_KINDS = POD_KINDS.filter((k) => POD_TEMPLATE_PATHS[k] !== "");
 
 /**
- * The control as CEL: the object's labels, and for kinds with a pod template, the template's.
- */
-export const RECOMMENDED_LABELS_CEL: CelPolicy = {
-  validations: [
-    { expression: celLabelled("object.metadata"), message: "the object must set every required label" },
-    {
-      expression: `!(object.kind in [${TEMPLATED_KINDS.map((k) => JSON.stringify(k)).join(", ")}]) || ${celLabelled("variables.podMeta")}`,
-      message: "the pod template must set every required label",
-    },
-  ],
-};
-
-/**
  * Every object (and, for workloads, its pod template, which is what Services and NetworkPolicies
  * select) carries the recommended app.kubernetes.io labels with a non-empty value. Optional: it
  * is bookkeeping, not a security boundary, and noisy where another label scheme is in use.
@@ -96,7 +83,16 @@ export const recommendedLabels = resourceControl({
       default: RECOMMENDED,
     },
   },
-  cel: RECOMMENDED_LABELS_CEL,
+  // The control as CEL: the object's labels, and for kinds with a pod template, the template's.
+  cel: {
+    validations: [
+      { expression: celLabelled("object.metadata"), message: "the object must set every required label" },
+      {
+        expression: `!(object.kind in [${TEMPLATED_KINDS.map((k) => JSON.stringify(k)).join(", ")}]) || ${celLabelled("variables.podMeta")}`,
+        message: "the pod template must set every required label",
+      },
+    ],
+  },
   check(object, ctx) {
     const required = configStrings(ctx.config, "labels");
     const out: Violation[] = [];
