@@ -2,7 +2,7 @@
  * CEL builders the control modules share: the TypeScript helpers they mirror (globMatch) written
  * once, so every control's admission-time form escapes and anchors the same way.
  */
-import { celString } from "../engine/vap";
+import { celString } from "../engine/cel";
 
 /** The characters globMatch escapes (RE2 treats the same ones as syntax), the backslash first. */
 const REGEX_SPECIALS = ["\\", ".", "+", "^", "$", "{", "}", "(", ")", "|", "[", "]"];

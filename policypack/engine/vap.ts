@@ -3,6 +3,7 @@
  * check) wrapped into a policy, a binding and, for configurable controls, a parameters object,
  * so the cluster denies at admission what `palisade check` flags at build time.
  */
+import { celString } from "./cel";
 import type { CelPolicy, CelVariable, Control, ResourceControl } from "./control";
 import { controlConfig, type PalisadeConfig } from "./config";
 import { isEnabled } from "./evaluate";
@@ -11,6 +12,8 @@ import { levelIncludes } from "./levels";
 import { POD_KINDS } from "./pod";
 import { LATEST, parsePolicyVersion } from "./psa-version";
 import type { KubeObject, Level } from "./types";
+
+export { celString };
 
 export const PARAMS_GROUP = "palisade.dev";
 export const PARAMS_VERSION = "v1alpha1";
@@ -153,11 +156,6 @@ function globToRegex(pattern: string): string {
   let re = "^";
   for (const ch of pattern) re += ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   return `${re}$`;
-}
-
-/** A CEL string literal. JSON's escapes are a subset of CEL's, so JSON.stringify is exact here. */
-export function celString(text: string): string {
-  return JSON.stringify(text);
 }
 
 function celList(values: readonly string[]): string {

@@ -4,7 +4,7 @@
  * no control hand-copies a verb or a resource into its CEL.
  */
 import type { CelPolicy, CelVariable } from "../../engine/control";
-import { celString } from "../../engine/vap";
+import { celString } from "../../engine/cel";
 import { celGlobMatch } from "../cel";
 import { ANY_VERB, requestsOf, type GrantScope, type Request, type Sensitive } from "./rules";
 

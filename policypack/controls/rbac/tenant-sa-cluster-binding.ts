@@ -1,5 +1,5 @@
 import { resourceControl } from "../define";
-import { celString } from "../../engine/vap";
+import { celString } from "../../engine/cel";
 import { celIsPlatformNamespace, SUBJECTS_VARIABLE } from "./cel";
 import { isPlatformNamespace, PLATFORM_NAMESPACES_CONFIG } from "./check";
 import { describeRoleRef, subjectsOf } from "./subjects";
