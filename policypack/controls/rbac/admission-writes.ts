@@ -8,6 +8,8 @@ import { ROLE_KINDS } from "./rules";
  * RBAC-016. No create/update/patch/delete/deletecollection (or `*`) on validating and mutating
  * webhook configurations, nor on validating and mutating admission policies and their bindings:
  * each can switch policy off or inject into every pod (peers check the webhook kinds only).
+ * Rules limited by resourceNames (a webhook server patching its own configuration's caBundle)
+ * are rbac-admission-writes-named's, at medium.
  */
 export const rbacAdmissionWrites = resourceControl({
   id: "rbac-admission-writes",

@@ -116,10 +116,21 @@ export function celRuleGrantsAny(requests: readonly Request[], rule = "r"): stri
     .join(" || ");
 }
 
-/** CEL true when some rule of `variables.rules` authorizes one of the requests. */
-export function celRulesGrantAny(requests: readonly Request[]): string {
+/** CEL true when the rule `rule` is limited by resourceNames (the server omits an empty list). */
+export function celRuleNamed(rule = "r"): string {
+  return `(has(${rule}.resourceNames) && size(${rule}.resourceNames) > 0)`;
+}
+
+/**
+ * CEL true when some rule of `variables.rules` authorizes one of the requests; `named` keeps
+ * only the rules `namedModeAdmits` keeps.
+ */
+export function celRulesGrantAny(requests: readonly Request[], named: Sensitive["named"] = "count"): string {
   if (requests.length === 0) return "false";
-  return `variables.rules.exists(r, ${celRuleGrantsAny(requests, "r")})`;
+  const grants = celRuleGrantsAny(requests, "r");
+  if (named === "exclude") return `variables.rules.exists(r, !${celRuleNamed("r")} && (${grants}))`;
+  if (named === "only") return `variables.rules.exists(r, ${celRuleNamed("r")} && (${grants}))`;
+  return `variables.rules.exists(r, ${grants})`;
 }
 
 /**
@@ -128,7 +139,7 @@ export function celRulesGrantAny(requests: readonly Request[]): string {
  * ClusterRole at cluster scope.
  */
 export function celGrants(sensitive: Sensitive): string {
-  const scoped = (scope: GrantScope): string => celRulesGrantAny(requestsOf(sensitive, scope));
+  const scoped = (scope: GrantScope): string => celRulesGrantAny(requestsOf(sensitive, scope), sensitive.named);
   const ns = scoped("namespace");
   const cluster = scoped("cluster");
   if (ns === cluster) return cluster;

@@ -1,6 +1,7 @@
 import type { Control } from "../../engine/control";
 import { rbacAdminEquivalentBinding } from "./admin-equivalent-binding";
 import { rbacAdmissionWrites } from "./admission-writes";
+import { rbacAdmissionWritesNamed } from "./admission-writes-named";
 import { rbacAggregationInjection } from "./aggregation-injection";
 import { rbacAnonymousBinding } from "./anonymous-binding";
 import { rbacAuthenticatedBinding } from "./authenticated-binding";
@@ -47,6 +48,7 @@ export const rbacControls: readonly Control[] = [
   rbacCreatePersistentVolumes,
   rbacCsrApproval,
   rbacAdmissionWrites,
+  rbacAdmissionWritesNamed,
   rbacServiceAccountTokenCreate,
   rbacAnonymousBinding,
   rbacAuthenticatedBinding,

@@ -8,11 +8,17 @@ const CORE = [""];
 const RBAC = [RBAC_GROUP];
 const WRITE = ["create", "update", "patch", "delete", "deletecollection"];
 
-/** RBAC-006. list and watch return whole objects, so they disclose Secret data as get does. */
+/**
+ * RBAC-006. list and watch return whole objects, so they disclose Secret data as get does. A rule
+ * limited by resourceNames reads only the Secrets it names (list and watch too: the authorizer
+ * lets them through only for a request that names one object): that is the remediation, not a
+ * finding.
+ */
 export const SECRETS_READ: Sensitive = {
   catalog: "RBAC-006",
   what: "read Secret contents",
   permissions: [{ verbs: ["get", "list", "watch"], groups: CORE, resources: ["secrets"] }],
+  named: "exclude",
 };
 
 /** RBAC-007. Every controller that stamps out pods, in every group that has served it. */
@@ -115,25 +121,43 @@ export const CSR_APPROVAL: Sensitive = {
   ],
 };
 
-/** RBAC-016. Admission policies and their bindings switch policy off as surely as webhooks do. */
+const ADMISSION_PERMISSIONS: Sensitive["permissions"] = [
+  {
+    verbs: WRITE,
+    groups: ["admissionregistration.k8s.io"],
+    resources: [
+      "validatingwebhookconfigurations",
+      "mutatingwebhookconfigurations",
+      "validatingadmissionpolicies",
+      "validatingadmissionpolicybindings",
+      "mutatingadmissionpolicies",
+      "mutatingadmissionpolicybindings",
+    ],
+    clusterScoped: true,
+  },
+];
+
+/**
+ * RBAC-016. Admission policies and their bindings switch policy off as surely as webhooks do.
+ * Rules limited by resourceNames are ADMISSION_WRITES_NAMED's: a webhook server keeping the
+ * caBundle of its own configuration current is not a subject that can rewrite any policy.
+ */
 export const ADMISSION_WRITES: Sensitive = {
   catalog: "RBAC-016",
   what: "write admission configuration",
-  permissions: [
-    {
-      verbs: WRITE,
-      groups: ["admissionregistration.k8s.io"],
-      resources: [
-        "validatingwebhookconfigurations",
-        "mutatingwebhookconfigurations",
-        "validatingadmissionpolicies",
-        "validatingadmissionpolicybindings",
-        "mutatingadmissionpolicies",
-        "mutatingadmissionpolicybindings",
-      ],
-      clusterScoped: true,
-    },
-  ],
+  permissions: ADMISSION_PERMISSIONS,
+  named: "exclude",
+};
+
+/**
+ * RBAC-016, limited by resourceNames: the subject can still rewrite the objects it names (widen a
+ * mutating webhook's rules to every pod, set failurePolicy: Ignore), but no other configuration.
+ */
+export const ADMISSION_WRITES_NAMED: Sensitive = {
+  catalog: "RBAC-016",
+  what: "rewrite the admission configuration objects it names",
+  permissions: ADMISSION_PERMISSIONS,
+  named: "only",
 };
 
 /** RBAC-017. */

@@ -134,6 +134,23 @@ export interface Sensitive {
   /** What the grant lets a subject do, for messages: "exec into containers". */
   readonly what: string;
   readonly permissions: readonly Permission[];
+  /**
+   * How a rule limited by resourceNames counts for the role controls and for workload service
+   * accounts (`grantsOf`). @default "count" - a named object is still reached, so it is a grant.
+   * "exclude": naming the objects is this capability's least-privilege form (get on the one
+   * Secret a workload needs), so it is not a finding. "only": the capability as reached through
+   * named objects only (its unrestricted twin reports the rest). Aggregation (`ruleGrant`) always
+   * counts named rules: injected into view/edit/admin they reach every holder of those roles.
+   */
+  readonly named?: "count" | "exclude" | "only";
+}
+
+/** Whether the rule's resourceNames limit keeps it in or out of a capability's grants. */
+export function namedModeAdmits(sensitive: Sensitive, rule: Rule): boolean {
+  const named = rule.resourceNames.length > 0;
+  if (sensitive.named === "exclude") return !named;
+  if (sensitive.named === "only") return named;
+  return true;
 }
 
 /**
@@ -203,11 +220,15 @@ export function ruleGrant(
   return { rule, verbs, resources, wildcards, narrowed };
 }
 
-/** Every rule's grant of a sensitive capability, in rule order. */
+/**
+ * Every rule's grant of a sensitive capability, in rule order, as the role controls and the
+ * workload check count them (rules limited by resourceNames per `sensitive.named`).
+ */
 export function grantsOf(rules: readonly Rule[], sensitive: Sensitive, scope: GrantScope = "cluster"): Grant[] {
   const requests = requestsOf(sensitive, scope);
   const out: Grant[] = [];
   for (const rule of rules) {
+    if (!namedModeAdmits(sensitive, rule)) continue;
     const g = ruleGrant(rule, sensitive, scope, requests);
     if (g !== undefined) out.push(g);
   }
@@ -216,9 +237,9 @@ export function grantsOf(rules: readonly Rule[], sensitive: Sensitive, scope: Gr
 
 /**
  * `rules[1] grants "get" on "pods/exec" (exec into containers)`, naming the wildcards it came
- * through and the resourceNames it is limited to. A rule limited by resourceNames still grants
- * the capability on the objects it names (a named Secret is still read), so it is reported at the
- * control's severity, and the message says so.
+ * through and the resourceNames it is limited to. Unless the capability says otherwise
+ * (`Sensitive.named`), a rule limited by resourceNames still grants it on the objects it names,
+ * so it is reported at the control's severity, and the message says so.
  */
 export function describeGrant(grant: Grant, what: string): string {
   const through = grant.wildcards.length > 0 ? ` through wildcard ${quoteList(grant.wildcards)}` : "";

@@ -1,4 +1,5 @@
 import { rbacAdmissionWrites } from "../../../policypack/controls/rbac/admission-writes";
+import { rbacAdmissionWritesNamed } from "../../../policypack/controls/rbac/admission-writes-named";
 import { rbacBind } from "../../../policypack/controls/rbac/bind";
 import { rbacBindingWrites } from "../../../policypack/controls/rbac/binding-writes";
 import { rbacCreatePersistentVolumes } from "../../../policypack/controls/rbac/create-persistent-volumes";
@@ -21,6 +22,12 @@ import { check, clusterRole, paths, role, rule, type RuleInput } from "./helpers
 const CORE = [""];
 const RBAC = ["rbac.authorization.k8s.io"];
 const harmless = rule(CORE, ["configmaps"], ["get", "list", "watch"]);
+
+/**
+ * get on the one Secret a workload needs is rbac-secrets-read's remediation; writes to one's own
+ * named webhook configuration are rbac-admission-writes-named's (medium), not critical.
+ */
+const NAMED_IS_REMEDIATION = new Set(["rbac-secrets-read", "rbac-admission-writes"]);
 
 /** [control, a rule that must fire, the closest rule that must not] */
 const CASES: [ResourceControl, RuleInput, RuleInput][] = [
@@ -93,9 +100,10 @@ describe.each(CASES.map(([c, bad, good]) => [c.id, c, bad, good] as const))("%s"
     expect(paths(check(control, clusterRole([rule(["*"], ["*"], ["*"])])))).toEqual(["rules[0]"]);
   });
 
-  it("fires on a rule limited by resourceNames, and says so", () => {
-    const [v] = check(control, clusterRole([{ ...bad, resourceNames: ["only-this"] }]));
-    expect(v?.message).toContain('only for resourceNames "only-this"');
+  it("fires on a rule limited by resourceNames and says so, unless naming the objects is the remediation", () => {
+    const found = check(control, clusterRole([{ ...bad, resourceNames: ["only-this"] }]));
+    if (NAMED_IS_REMEDIATION.has(control.id)) expect(found).toEqual([]);
+    else expect(found[0]?.message).toContain('only for resourceNames "only-this"');
   });
 
   it("inspects Roles and ClusterRoles", () => {
@@ -170,5 +178,22 @@ describe("rbac-namespace-update applies to Roles too", () => {
     expect(paths(check(rbacNamespaceUpdate, role([rule(CORE, ["namespaces"], ["patch"])], "shop")))).toEqual([
       "rules[0]",
     ]);
+  });
+});
+
+describe("rbac-admission-writes-named", () => {
+  const webhook = rule(["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"], ["get", "patch"]);
+
+  it("reports writes limited by resourceNames, which rbac-admission-writes leaves to it", () => {
+    const object = clusterRole([harmless, { ...webhook, resourceNames: ["own-webhook"] }, webhook]);
+    expect(paths(check(rbacAdmissionWritesNamed, object))).toEqual(["rules[1]"]);
+    expect(paths(check(rbacAdmissionWrites, object))).toEqual(["rules[2]"]);
+    expect(check(rbacAdmissionWritesNamed, object)[0]?.message).toBe(
+      'rules[1] grants "patch" on "mutatingwebhookconfigurations", only for resourceNames "own-webhook" (rewrite the admission configuration objects it names)',
+    );
+  });
+
+  it("is below rbac-admission-writes in severity", () => {
+    expect([rbacAdmissionWritesNamed.severity, rbacAdmissionWrites.severity]).toEqual(["medium", "critical"]);
   });
 });

@@ -71,7 +71,8 @@ describe("verb × resource × apiGroup matrix (one rule in a ClusterRole)", () =
     ["write-only secrets", rule(CORE, ["secrets"], ["create", "update", "delete"]), []],
     ["secrets in the wrong group", rule(["apps"], ["secrets"], ["get"]), []],
     ["secrets in group *", rule(["*"], ["secrets"], ["get"]), ["secrets-read", "wildcard-api-groups"]],
-    ["named secret", rule(CORE, ["secrets"], ["get"], { resourceNames: ["tls"] }), ["secrets-read"]],
+    // Naming the Secret is the remediation rbac-secrets-read gives.
+    ["named secret", rule(CORE, ["secrets"], ["get"], { resourceNames: ["tls"] }), []],
     [
       "get on every core resource",
       rule(CORE, ["*"], ["get"]),
