@@ -199,9 +199,105 @@ export const BUILTIN_CLUSTER_ROLES: readonly KubeObject[] = [
 /** The user-facing built-in roles a custom ClusterRole can aggregate into (RBAC-024). */
 export const AGGREGATION_TARGETS: readonly string[] = ["view", "edit", "admin"];
 
-/** Names that exist in every cluster without being declared: the defaults and every `system:` role. */
+/**
+ * Every ClusterRole the API server creates at start-up in Kubernetes 1.35 (k8s.io/kubernetes
+ * v1.35.8 plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata: cluster-roles.yaml,
+ * controller-roles.yaml, and cluster-roles-featuregates.yaml for the roles behind feature gates).
+ * Exact names: a binding to any other `system:` name is as dangling as any other.
+ */
+export const BOOTSTRAP_CLUSTER_ROLES: ReadonlySet<string> = new Set([
+  "admin",
+  "cluster-admin",
+  "edit",
+  "system:aggregate-to-admin",
+  "system:aggregate-to-edit",
+  "system:aggregate-to-view",
+  "system:auth-delegator",
+  "system:basic-user",
+  "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
+  "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient",
+  "system:certificates.k8s.io:kube-apiserver-client-approver",
+  "system:certificates.k8s.io:kube-apiserver-client-kubelet-approver",
+  "system:certificates.k8s.io:kubelet-serving-approver",
+  "system:certificates.k8s.io:legacy-unknown-approver",
+  "system:cluster-trust-bundle-discovery",
+  "system:controller:attachdetach-controller",
+  "system:controller:certificate-controller",
+  "system:controller:clusterrole-aggregation-controller",
+  "system:controller:cronjob-controller",
+  "system:controller:daemon-set-controller",
+  "system:controller:deployment-controller",
+  "system:controller:disruption-controller",
+  "system:controller:endpoint-controller",
+  "system:controller:endpointslice-controller",
+  "system:controller:endpointslicemirroring-controller",
+  "system:controller:ephemeral-volume-controller",
+  "system:controller:expand-controller",
+  "system:controller:generic-garbage-collector",
+  "system:controller:horizontal-pod-autoscaler",
+  "system:controller:job-controller",
+  "system:controller:legacy-service-account-token-cleaner",
+  "system:controller:namespace-controller",
+  "system:controller:node-controller",
+  "system:controller:persistent-volume-binder",
+  "system:controller:pod-garbage-collector",
+  "system:controller:pv-protection-controller",
+  "system:controller:pvc-protection-controller",
+  "system:controller:replicaset-controller",
+  "system:controller:replication-controller",
+  "system:controller:resource-claim-controller",
+  "system:controller:resourcequota-controller",
+  "system:controller:root-ca-cert-publisher",
+  "system:controller:route-controller",
+  "system:controller:selinux-warning-controller",
+  "system:controller:service-account-controller",
+  "system:controller:service-cidrs-controller",
+  "system:controller:service-controller",
+  "system:controller:statefulset-controller",
+  "system:controller:ttl-after-finished-controller",
+  "system:controller:ttl-controller",
+  "system:controller:validatingadmissionpolicy-status-controller",
+  "system:controller:volumeattributesclass-protection-controller",
+  "system:discovery",
+  "system:heapster",
+  "system:kube-aggregator",
+  "system:kube-controller-manager",
+  "system:kube-dns",
+  "system:kube-scheduler",
+  "system:kubelet-api-admin",
+  "system:monitoring",
+  "system:node",
+  "system:node-bootstrapper",
+  "system:node-problem-detector",
+  "system:node-proxier",
+  "system:persistent-volume-provisioner",
+  "system:public-info-viewer",
+  "system:service-account-issuer-discovery",
+  "system:volume-scheduler",
+  "view",
+]);
+
+/**
+ * The namespaced Roles the API server creates at start-up in 1.35 (namespace-roles.yaml), as
+ * "<namespace>/<name>": every aggregated API server binds kube-system's
+ * extension-apiserver-authentication-reader to read the front proxy's client CA.
+ */
+export const BOOTSTRAP_ROLES: ReadonlySet<string> = new Set([
+  "kube-public/system:controller:bootstrap-signer",
+  "kube-system/extension-apiserver-authentication-reader",
+  "kube-system/system::leader-locking-kube-controller-manager",
+  "kube-system/system::leader-locking-kube-scheduler",
+  "kube-system/system:controller:bootstrap-signer",
+  "kube-system/system:controller:cloud-provider",
+  "kube-system/system:controller:token-cleaner",
+]);
+
+/** Whether a ClusterRole of this name exists in every 1.35 cluster without being declared. */
 export function isBuiltinClusterRoleName(name: string): boolean {
-  return (
-    name === "cluster-admin" || name === "admin" || name === "edit" || name === "view" || name.startsWith("system:")
-  );
+  return BOOTSTRAP_CLUSTER_ROLES.has(name);
+}
+
+/** Whether a Role of this name exists in this namespace of every 1.35 cluster. */
+export function isBuiltinRole(namespace: string, name: string): boolean {
+  return BOOTSTRAP_ROLES.has(`${namespace}/${name}`);
 }

@@ -1,16 +1,17 @@
 import { configStrings } from "../../engine/control";
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
-import { isBuiltinClusterRoleName } from "./builtin-roles";
+import { isBuiltinClusterRoleName, isBuiltinRole } from "./builtin-roles";
 import { BINDING_KINDS, RBAC_GROUP } from "./rules";
 import { isAllowed, roleRefOf } from "./subjects";
 
 /**
  * RBAC-021. A binding's roleRef must resolve the way the authorizer resolves it: a RoleBinding to
  * a Role of its own namespace or to a ClusterRole (kube-linter looks for a Role even when roleRef
- * says ClusterRole), a ClusterRoleBinding to a ClusterRole only. Built-in ClusterRoles
- * (cluster-admin, admin, edit, view, system:*) and `knownRoles` exist without being declared. A
- * dangling binding is a latent grant: whoever later creates a role of that name hands it out.
+ * says ClusterRole), a ClusterRoleBinding to a ClusterRole only. The bootstrap roles of the API
+ * server (every ClusterRole and the kube-system/kube-public Roles it creates at start-up, by exact
+ * name: builtin-roles.ts) and `knownRoles` exist without being declared. A dangling binding is a
+ * latent grant: whoever later creates a role of that name hands it out.
  */
 export const rbacRoleRefResolves = stackControl({
   id: "rbac-role-ref-resolves",
@@ -61,7 +62,7 @@ export const rbacRoleRefResolves = stackControl({
           if (!clusterRoleExists(name))
             report(
               "roleRef.name",
-              `roleRef ClusterRole ${JSON.stringify(name)} is neither declared in the stack, nor built in, nor in knownRoles`,
+              `roleRef ClusterRole ${JSON.stringify(name)} is neither declared in the stack, nor a bootstrap role of Kubernetes, nor in knownRoles (a role your distribution creates belongs there)`,
             );
         } else if (ref.kind === "Role") {
           if (kind === "ClusterRoleBinding") {
@@ -69,7 +70,8 @@ export const rbacRoleRefResolves = stackControl({
             continue;
           }
           const ns = stack.namespaceOf(binding) ?? "";
-          if (stack.get("Role", ns, name) !== undefined || isAllowed(known, `${ns}/${name}`)) continue;
+          if (stack.get("Role", ns, name) !== undefined || isBuiltinRole(ns, name) || isAllowed(known, `${ns}/${name}`))
+            continue;
           const hint = clusterRoleExists(name)
             ? `; a ClusterRole of that name exists: set roleRef.kind: ClusterRole`
             : "";
