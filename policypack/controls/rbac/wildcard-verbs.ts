@@ -1,7 +1,35 @@
 import { quoteList } from "../../engine/access";
 import { resourceControl } from "../define";
 import { RULES_VARIABLE } from "./cel";
-import { ROLE_KINDS, rulesOf } from "./rules";
+import { BIND, ESCALATE, IMPERSONATE } from "./permissions";
+import { ROLE_KINDS, ruleGrant, rulesOf, type Rule } from "./rules";
+
+/** The verbs `*` adds that are privilege escalations in themselves, where the rule's resources take them. */
+const SPECIAL_VERBS = [
+  ["escalate", ESCALATE],
+  ["bind", BIND],
+  ["impersonate", IMPERSONATE],
+] as const;
+
+/**
+ * What `*` means for this rule, for the message: escalate, bind and impersonate only where the
+ * rule reaches roles, users or serviceaccounts (on statefulsets or configmaps they mean nothing);
+ * on nonResourceURLs the verbs are HTTP methods.
+ */
+function meaning(rule: Rule, kind: string | undefined): string {
+  if (rule.resources.length === 0)
+    return `on nonResourceURLs ${quoteList(rule.nonResourceURLs)}: every HTTP method, where such endpoints are usually only read (get)`;
+  const scope = kind === "Role" ? "namespace" : "cluster";
+  const special = SPECIAL_VERBS.filter(([, sensitive]) => ruleGrant(rule, sensitive, scope) !== undefined).map(
+    ([verb]) => verb,
+  );
+  const on = `on ${quoteList(rule.resources)}`;
+  if (special.length === 0)
+    return `${on}: every write (create, update, patch, delete, deletecollection) and any verb added later`;
+  const list =
+    special.length === 1 ? special[0] : `${special.slice(0, -1).join(", ")} and ${special[special.length - 1]}`;
+  return `${on}, including ${list ?? ""}`;
+}
 
 /**
  * RBAC-001. Restricted field: rules[*].verbs of every rule (not rules[0] only, Checkov's miss),
@@ -19,7 +47,7 @@ export const rbacWildcardVerbs = resourceControl({
     cis: "5.1.3",
   },
   remediation:
-    'List the verbs the subject needs (e.g. ["get", "list", "watch"]) instead of "*", which also grants escalate, bind and impersonate and every verb added later.',
+    'List the verbs the subject needs (e.g. ["get", "list", "watch"]) instead of "*", which grants every write and every verb added later (and escalate, bind and impersonate where the rule reaches roles, users or serviceaccounts).',
   kinds: ROLE_KINDS,
   cel: {
     variables: [RULES_VARIABLE],
@@ -28,15 +56,9 @@ export const rbacWildcardVerbs = resourceControl({
   check(object) {
     return rulesOf(object)
       .filter((rule) => rule.verbs.includes("*"))
-      .map((rule) => {
-        const on =
-          rule.resources.length > 0
-            ? `on ${quoteList(rule.resources)}`
-            : `on nonResourceURLs ${quoteList(rule.nonResourceURLs)}`;
-        return {
-          message: `${rule.path} grants every verb ("*") ${on}, including escalate, bind and impersonate`,
-          path: `${rule.path}.verbs`,
-        };
-      });
+      .map((rule) => ({
+        message: `${rule.path} grants every verb ("*") ${meaning(rule, object.kind)}`,
+        path: `${rule.path}.verbs`,
+      }));
   },
 });

@@ -30,10 +30,43 @@ describe("rbac-wildcard-verbs", () => {
     for (const object of inBothKinds(rules)) expect(paths(check(rbacWildcardVerbs, object))).toEqual(expected);
   });
 
-  it("says what * includes", () => {
-    expect(check(rbacWildcardVerbs, role([rule([""], ["secrets"], ["*"])]))[0]?.message).toBe(
-      'rules[0] grants every verb ("*") on "secrets", including escalate, bind and impersonate',
-    );
+  it.each<[string, RuleInput, string]>([
+    [
+      "escalate, bind and impersonate only where they mean something",
+      rule(["*"], ["*"], ["*"]),
+      'rules[0] grants every verb ("*") on "*", including escalate, bind and impersonate',
+    ],
+    [
+      "roles: escalate and bind",
+      rule(["rbac.authorization.k8s.io"], ["roles"], ["*"]),
+      'rules[0] grants every verb ("*") on "roles", including escalate and bind',
+    ],
+    [
+      "serviceaccounts: impersonate",
+      rule([""], ["serviceaccounts"], ["*"]),
+      'rules[0] grants every verb ("*") on "serviceaccounts", including impersonate',
+    ],
+    [
+      "secrets: the writes, no special verb",
+      rule([""], ["secrets"], ["*"]),
+      'rules[0] grants every verb ("*") on "secrets": every write (create, update, patch, delete, deletecollection) and any verb added later',
+    ],
+    [
+      "statefulsets: the writes, no special verb",
+      rule(["apps"], ["statefulsets"], ["*"]),
+      'rules[0] grants every verb ("*") on "statefulsets": every write (create, update, patch, delete, deletecollection) and any verb added later',
+    ],
+    [
+      "nonResourceURLs: HTTP methods",
+      { nonResourceURLs: ["/metrics"], verbs: ["*"] },
+      'rules[0] grants every verb ("*") on nonResourceURLs "/metrics": every HTTP method, where such endpoints are usually only read (get)',
+    ],
+  ])("says what * means: %s", (_name, r, message) => {
+    expect(check(rbacWildcardVerbs, clusterRole([r]))[0]?.message).toBe(message);
+  });
+
+  it("a Role's * on users does not impersonate (a RoleBinding cannot grant users)", () => {
+    expect(check(rbacWildcardVerbs, role([rule([""], ["users"], ["*"])]))[0]?.message).toMatch(/: every write/);
   });
 });
 
@@ -47,6 +80,15 @@ describe("rbac-wildcard-resources", () => {
     ["nonResourceURLs * is not a resource", [{ nonResourceURLs: ["*"], verbs: ["get"] }], []],
   ])("%s", (_name, rules, expected) => {
     for (const object of inBothKinds(rules)) expect(paths(check(rbacWildcardResources, object))).toEqual(expected);
+  });
+
+  it("says that resource/* is matched literally and grants nothing", () => {
+    expect(check(rbacWildcardResources, role([rule([""], ["pods/*"], ["get"])]))[0]?.message).toBe(
+      'rules[0] lists "pods/*", which the authorizer matches literally (no subresource is named "*"): that entry grants nothing; name the subresources meant (e.g. "pods/log")',
+    );
+    expect(check(rbacWildcardResources, role([rule([""], ["*", "pods/*"], ["get"])]))[0]?.message).toBe(
+      'rules[0] grants "get" on wildcard resources "*" in apiGroups ""; it also lists "pods/*", which the authorizer matches literally (no subresource is named "*"): that entry grants nothing; name the subresources meant (e.g. "pods/log")',
+    );
   });
 
   it("lists only the wildcard entries", () => {
