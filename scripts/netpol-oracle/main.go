@@ -67,10 +67,10 @@ type query struct {
 }
 
 type input struct {
-	Namespaces []namespace                    `json:"namespaces"`
-	Pods       []pod                          `json:"pods"`
+	Namespaces []namespace                   `json:"namespaces"`
+	Pods       []pod                         `json:"pods"`
 	Policies   []*networkingv1.NetworkPolicy `json:"policies"`
-	Queries    []query                        `json:"queries"`
+	Queries    []query                       `json:"queries"`
 }
 
 type answer struct {
