@@ -1,7 +1,8 @@
 /**
  * Heuristics for credentials written in plain text. Two kinds of evidence:
  * - the value itself has a credential's unmistakable shape (a PEM private key, an AWS access key
- *   id, a GitHub, Slack or Stripe token, a JWT, a URL with a password): reported whatever the name;
+ *   id, a GitHub, Slack or Stripe token, a JWT, a URL with a password, a literal HTTP
+ *   `Authorization` credential, a connection string's Password=/Pwd=): reported whatever the name;
  * - the name says credential (PASSWORD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, …) and the value is a
  *   non-empty literal: not a reference (`$(VAR)`, `${VAR}`, a template, a file path, a secret
  *   manager URI), not a placeholder, not a boolean. Names that only talk about a credential
@@ -31,11 +32,34 @@ const VALUE_PATTERNS: readonly ValuePattern[] = [
 /** scheme://user:password@host, where the password is a literal (not `$(VAR)` / `${VAR}`). */
 const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^/\s@]+)@/i;
 
+/**
+ * `Bearer <token>`: an opaque token of 16+ token68 characters holding a digit (so that prose such
+ * as "Bearer authentication" is not one); `$(VAR)`, `${VAR}` and templates are not token68.
+ */
+const BEARER = /\b[Bb]earer\s+([A-Za-z0-9._~+/-]{16,}=*)(?![A-Za-z0-9._~+/=$({])/;
+/** `Basic <base64 of user:password>`. */
+const BASIC = /\b[Bb]asic\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=$({])/;
+/** `Server=db;User Id=app;Password=…;` (ADO.NET, ODBC, JDBC-style key=value lists). */
+const CONNECTION_PASSWORD = /(?:^|;)[ \t]*(?:password|pwd)[ \t]*=[ \t]*([^;\n]*)/i;
+
+function isBasicCredential(encoded: string): boolean {
+  const decoded = Buffer.from(encoded, "base64").toString("utf8");
+  // user:password, printable; base64 of arbitrary words ("Basic authentication") is not that.
+  return /^[\x20-\x7e]+:[\x20-\x7e]+$/.test(decoded);
+}
+
 /** What the value looks like, when it has the shape of a credential. */
 export function credentialShape(value: string): string | undefined {
   for (const p of VALUE_PATTERNS) if (p.re.test(value)) return p.what;
   const url = URL_CREDENTIALS.exec(value);
   if (url !== null && !isReference(url[1] ?? "")) return "a URL with an embedded password";
+  const bearer = BEARER.exec(value);
+  if (bearer !== null && /[0-9]/.test(bearer[1] ?? "") && /[A-Za-z]/.test(bearer[1] ?? ""))
+    return "a literal Bearer token";
+  const basic = BASIC.exec(value);
+  if (basic !== null && isBasicCredential(basic[1] ?? "")) return "literal Basic credentials";
+  const conn = value.includes(";") ? CONNECTION_PASSWORD.exec(value) : null;
+  if (conn !== null && !isReference(unquote((conn[1] ?? "").trim()))) return "a connection string with a password";
   return undefined;
 }
 
@@ -61,8 +85,30 @@ const SENSITIVE_WORDS = new Set([
   "masterkey",
   "clientsecret",
 ]);
-/** `<word> key` pairs that name a key that is itself secret. */
-const SECRET_KEY_PREFIXES = new Set(["api", "private", "access", "secret", "signing", "encryption", "master", "auth"]);
+/**
+ * `<word> key` pairs that name a key that is itself secret: AZURE_STORAGE_KEY, BATCH_ACCOUNT_KEY,
+ * COSMOS_PRIMARY_KEY, a subscription key, a shared key.
+ */
+const SECRET_KEY_PREFIXES = new Set([
+  "api",
+  "private",
+  "access",
+  "secret",
+  "signing",
+  "encryption",
+  "master",
+  "auth",
+  "storage",
+  "batch",
+  "account",
+  "shared",
+  "primary",
+  "secondary",
+  "subscription",
+  "sas",
+]);
+/** `<word> storage key` where the key names a slot of browser or local storage, not a credential. */
+const NOT_SECRET_BEFORE_STORAGE = new Set(["local", "session", "browser", "cache"]);
 /** A name ending in one of these talks about the credential rather than holding it. */
 const DESCRIPTIVE_SUFFIXES = new Set([
   "file",
@@ -170,8 +216,24 @@ export function isCredentialName(name: string): boolean {
       w.includes("passwd") ||
       // PWD alone is the working directory; DB_PWD is a password.
       (w === "pwd" && words.length > 1) ||
-      (w === "key" && i > 0 && SECRET_KEY_PREFIXES.has(words[i - 1] ?? "")),
+      (w === "key" &&
+        i > 0 &&
+        SECRET_KEY_PREFIXES.has(words[i - 1] ?? "") &&
+        !(words[i - 1] === "storage" && NOT_SECRET_BEFORE_STORAGE.has(words[i - 2] ?? ""))),
   );
+}
+
+/** A path the working directory may be: `.`, `..`, `./x`, `../x`, `~`, `~/x`. */
+const RELATIVE_PATH = /^(?:\.{1,2}|~)(?:\/\S*)?$/;
+
+/**
+ * True when the name says credential for this value. `pwd` alone is the working directory when
+ * its value is a path (PWD=/app), and a password otherwise (`pwd: s3cr3t` in a ConfigMap).
+ */
+export function namesCredential(name: string, value: string): boolean {
+  if (isCredentialName(name)) return true;
+  const words = nameWords(name);
+  return words.length === 1 && words[0] === "pwd" && !RELATIVE_PATH.test(value.trim());
 }
 
 const REFERENCE_PREFIXES = [
@@ -223,7 +285,7 @@ export function isReference(value: string): boolean {
 export function credentialFinding(name: string, value: string): string | undefined {
   const shape = credentialShape(value);
   if (shape !== undefined) return `holds what looks like ${shape}`;
-  if (isCredentialName(name) && !isReference(value)) return "holds a literal credential (by its name)";
+  if (namesCredential(name, value) && !isReference(value)) return "holds a literal credential (by its name)";
   return undefined;
 }
 
@@ -250,7 +312,7 @@ export function credentialInText(text: string): { line: number; key: string; rea
     const raw = m[2] ?? "";
     if (raw === "" || /^[|>[{&*!]/.test(raw)) continue;
     const value = unquote(raw.replace(/\s+#.*$/, ""));
-    if (isCredentialName(key) && !isReference(value))
+    if (namesCredential(key, value) && !isReference(value))
       return { line: i + 1, key, reason: "assigns a literal credential" };
   }
   return undefined;

@@ -2,7 +2,7 @@ import { arr, join, rec, str } from "../../engine/access";
 import { POD_KINDS } from "../../engine/pod";
 import type { KubeObject, Violation } from "../../engine/types";
 import { resourceControl } from "../define";
-import { credentialFinding, credentialInText, credentialShape, isCredentialName, isReference } from "./credentials";
+import { credentialFinding, credentialInText, credentialShape, isReference, namesCredential } from "./credentials";
 
 function dataPath(key: string): string {
   return `data[${JSON.stringify(key)}]`;
@@ -20,7 +20,7 @@ function checkConfigMap(object: KubeObject): Violation[] {
     const shape = credentialShape(value);
     if (shape !== undefined) {
       out.push({ message: `${where} holds what looks like ${shape}: keep it in a Secret`, path: dataPath(key) });
-    } else if (!value.includes("\n") && isCredentialName(key) && !isReference(value)) {
+    } else if (!value.includes("\n") && namesCredential(key, value) && !isReference(value)) {
       out.push({
         message: `${where} holds a literal credential (by its name): keep it in a Secret`,
         path: dataPath(key),
@@ -42,7 +42,7 @@ function checkConfigMap(object: KubeObject): Violation[] {
 function flagFinding(arg: string): string | undefined {
   const m = /^--?([A-Za-z0-9][A-Za-z0-9_.-]*)=(.*)$/s.exec(arg);
   if (m === null) return undefined;
-  return isCredentialName(m[1] ?? "") && !isReference(m[2] ?? "")
+  return namesCredential(m[1] ?? "", m[2] ?? "") && !isReference(m[2] ?? "")
     ? "passes a literal credential (by its flag name)"
     : undefined;
 }

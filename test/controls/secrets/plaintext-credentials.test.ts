@@ -40,6 +40,12 @@ describe("credential names", () => {
     "REGISTRY_CREDENTIALS",
     "SSH_PASSPHRASE",
     "ENCRYPTION_KEY",
+    "AZURE_STORAGE_KEY",
+    "AZURE_BATCH_KEY",
+    "STORAGE_ACCOUNT_KEY",
+    "COSMOS_PRIMARY_KEY",
+    "OCP_APIM_SUBSCRIPTION_KEY",
+    "SERVICE_BUS_SHARED_KEY",
   ])("%s is a credential name", (name) => {
     expect(isCredentialName(name)).toBe(true);
   });
@@ -61,6 +67,9 @@ describe("credential names", () => {
     "SECRETARY",
     "existingSecret",
     "fromSecret",
+    "LOCAL_STORAGE_KEY",
+    "SESSION_STORAGE_KEY",
+    "STORAGE_KEY_PREFIX",
     "",
   ])("%s is not a credential name", (name) => {
     expect(isCredentialName(name)).toBe(false);
@@ -114,8 +123,36 @@ describe("references and placeholders", () => {
   });
 });
 
+describe("pwd", () => {
+  it.each([
+    ["pwd", "s3cr3t", true],
+    ["PWD", "hunter2", true],
+    ["PWD", "/app", false],
+    ["PWD", ".", false],
+    ["PWD", "./work", false],
+    ["PWD", "~/src", false],
+    ["DB_PWD", "hunter2", true],
+  ])("%s=%s is a credential: %s", (name, value, flagged) => {
+    expect(credentialFinding(name, value) !== undefined).toBe(flagged);
+  });
+
+  it("in configuration files", () => {
+    expect(credentialInText("user=app\npwd=s3cr3t")).toEqual({
+      line: 2,
+      key: "pwd",
+      reason: "assigns a literal credential",
+    });
+  });
+});
+
 describe("credential shapes", () => {
   it.each([
+    ["Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0", "a literal Bearer token"],
+    ["Authorization: Bearer abcDEF0123456789xyz", "a literal Bearer token"],
+    ["Basic YWRtaW46aHVudGVyMg==", "literal Basic credentials"],
+    ["Authorization: Basic dXNlcjpwYXNz", "literal Basic credentials"],
+    ["Server=db.shop;Database=orders;User Id=app;Password=hunter2;", "a connection string with a password"],
+    ["Driver={ODBC Driver 18};Server=db;Uid=sa;Pwd=Pa55word!", "a connection string with a password"],
     ["-----BEGIN RSA PRIVATE KEY-----\nMIIE...", "a PEM private key"],
     ["-----BEGIN OPENSSH PRIVATE KEY-----", "a PEM private key"],
     ["-----BEGIN ENCRYPTED PRIVATE KEY-----", "a PEM private key"],
@@ -144,6 +181,14 @@ describe("credential shapes", () => {
     "postgres://api:$(DB_PASSWORD)@db:5432/shop",
     "postgres://api:${DB_PASSWORD}@db:5432/shop",
     "eyJhbGciOiJIUzI1NiJ9",
+    "Bearer $(API_TOKEN)",
+    "Bearer ${API_TOKEN}",
+    "uses Bearer authentication with tokens from the IdP",
+    "Basic authentication is disabled",
+    "Basic $(CREDENTIALS)",
+    "Server=db;User Id=app;Password=$(DB_PASSWORD);",
+    "Server=db;User Id=app;Password=;",
+    "Server=db;Integrated Security=true;",
   ])("%j has no credential shape", (value) => {
     expect(credentialShape(value)).toBeUndefined();
   });
