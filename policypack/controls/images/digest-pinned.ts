@@ -3,11 +3,12 @@ import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
 import { isDigestPinned, parseImageReference } from "./image-reference";
-import { CEL_SHA256_DIGEST, celWithImageRef } from "./latest-tag";
+import { CEL_PINNED_DIGEST, celWithImageRef } from "./latest-tag";
 
 /**
- * Every container image is pinned by a sha256 digest (`@sha256:` and 64 lower-case hex digits):
- * tags are mutable, a digest is the content. Missing or malformed images are image-latest-tag's
+ * Every container image is pinned by a digest of an algorithm the OCI image spec registers
+ * (`@sha256:` and 64 lower-case hex digits, or `@sha512:` and 128): tags are mutable, a digest is
+ * the content. Missing or malformed images are image-latest-tag's
  * to report; here they simply are not pinned.
  */
 export const imageDigestPinned = resourceControl({
@@ -26,7 +27,7 @@ export const imageDigestPinned = resourceControl({
   cel: {
     validations: [
       {
-        expression: `variables.containers.all(c, ${celWithImageRef(`valid && at >= 0 && dg.matches(${CEL_SHA256_DIGEST})`)})`,
+        expression: `variables.containers.all(c, ${celWithImageRef(`valid && at >= 0 && dg.matches(${CEL_PINNED_DIGEST})`)})`,
       },
     ],
   },
@@ -38,7 +39,7 @@ export const imageDigestPinned = resourceControl({
       const image = str(c.container["image"]) ?? "";
       if (isDigestPinned(parseImageReference(image))) continue;
       out.push({
-        message: `container ${JSON.stringify(c.name)} image ${JSON.stringify(image)} must be pinned by digest (@sha256:<64 hex digits>)`,
+        message: `container ${JSON.stringify(c.name)} image ${JSON.stringify(image)} must be pinned by digest (@sha256:<64 hex digits> or @sha512:<128 hex digits>)`,
         path: join(c.path, "image"),
       });
     }

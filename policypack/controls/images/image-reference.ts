@@ -26,8 +26,11 @@ const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
-/** The only digest form Kubernetes nodes pull reliably: lower-case sha256 of 64 hex digits. */
-const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/**
+ * The digests the OCI image spec registers (image-spec descriptor.md: sha256 and sha512, encoded
+ * in lower-case hex of 64 and 128 digits), which the runtimes' go-digest verifies.
+ */
+const REGISTERED_DIGEST = /^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
 const MAX_NAME_LENGTH = 255;
 
 /** True when the first component of a name is a registry host rather than a Docker Hub namespace. */
@@ -79,9 +82,9 @@ export function parseImageReference(text: string): ImageReference | undefined {
   };
 }
 
-/** True when the reference carries a well-formed sha256 digest. */
+/** True when the reference carries a well-formed digest of a registered algorithm (sha256, sha512). */
 export function isDigestPinned(ref: ImageReference | undefined): boolean {
-  return ref?.digest !== undefined && SHA256_DIGEST.test(ref.digest);
+  return ref?.digest !== undefined && REGISTERED_DIGEST.test(ref.digest);
 }
 
 /**

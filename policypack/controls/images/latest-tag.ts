@@ -10,8 +10,8 @@ const TAG_RE = "^[\\w][\\w.-]{0,127}$";
 const DOMAIN_COMPONENT_RE = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 const DOMAIN_RE = `^(?:${DOMAIN_COMPONENT_RE}(?:\\.${DOMAIN_COMPONENT_RE})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`;
 const PATH_COMPONENT_RE = "^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$";
-/** isDigestPinned's digest form. */
-export const CEL_SHA256_DIGEST = JSON.stringify("^sha256:[0-9a-f]{64}$");
+/** isDigestPinned's digest forms, as a CEL regex literal. */
+export const CEL_PINNED_DIGEST = JSON.stringify("^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$");
 
 const q = (text: string): string => JSON.stringify(text);
 

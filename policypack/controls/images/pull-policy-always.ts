@@ -4,7 +4,7 @@ import type { Violation } from "../../engine/types";
 import { editPod } from "../fix";
 import { resourceControl } from "../define";
 import { isDigestPinned, parseImageReference, type ImageReference } from "./image-reference";
-import { CEL_SHA256_DIGEST, celWithImageRef } from "./latest-tag";
+import { CEL_PINNED_DIGEST, celWithImageRef } from "./latest-tag";
 
 /**
  * A tag can be repointed, and IfNotPresent then runs whatever copy a node cached (and lets any
@@ -46,7 +46,7 @@ export const imagePullPolicyAlways = resourceControl({
         // The server defaults imagePullPolicy before admission (Always for latest or no tag, else
         // IfNotPresent), so an unset policy is judged as the API resolved it, as effectivePolicy does.
         expression: `variables.containers.all(c, ${celWithImageRef(
-          `!valid || (at >= 0 && dg.matches(${CEL_SHA256_DIGEST})) || ` +
+          `!valid || (at >= 0 && dg.matches(${CEL_PINNED_DIGEST})) || ` +
             "(has(c.imagePullPolicy) && c.imagePullPolicy != '' ? c.imagePullPolicy : ((tagged && tag == 'latest') || (at < 0 && !tagged) ? 'Always' : '')) == 'Always'",
         )})`,
       },

@@ -94,7 +94,10 @@ describe("isDigestPinned", () => {
     [`app@${DIGEST}`, true],
     [`app@sha256:${HEX.slice(1)}`, false],
     [`app@sha256:${HEX.toUpperCase()}`, false],
-    [`app@sha512:${HEX}${HEX}`, false],
+    // The OCI image spec registers sha512 beside sha256.
+    [`app@sha512:${HEX}${HEX}`, true],
+    [`app@sha512:${HEX}`, false],
+    [`app@sha384:${HEX}${HEX.slice(0, 32)}`, false],
     ["app:1.0", false],
   ])("%s → %s", (text, pinned) => {
     expect(isDigestPinned(parseImageReference(text))).toBe(pinned);
