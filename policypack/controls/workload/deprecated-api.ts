@@ -11,6 +11,11 @@ interface DeprecatedApi {
   readonly replacement: string;
   /** The minor from which the replacement is served (from then on the old version is to be left). */
   readonly replacementSince: number;
+  /**
+   * Versions served before the final replacement, oldest first: at a target between them the
+   * advice is the newest one the target serves, never a version it does not serve yet.
+   */
+  readonly interim?: readonly { readonly apiVersion: string; readonly since: number }[];
 }
 
 const WORKLOADS_16 = ["Deployment", "DaemonSet", "ReplicaSet", "StatefulSet", "ControllerRevision"];
@@ -46,7 +51,14 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     replacementSince: 10,
   },
   // v1.21
-  { apiVersion: "batch/v2alpha1", kinds: ["CronJob"], removedIn: 21, replacement: "batch/v1", replacementSince: 21 },
+  {
+    apiVersion: "batch/v2alpha1",
+    kinds: ["CronJob"],
+    removedIn: 21,
+    replacement: "batch/v1",
+    replacementSince: 21,
+    interim: [{ apiVersion: "batch/v1beta1", since: 8 }],
+  },
   // v1.22
   {
     apiVersion: "extensions/v1beta1",
@@ -54,6 +66,7 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     removedIn: 22,
     replacement: "networking.k8s.io/v1",
     replacementSince: 19,
+    interim: [{ apiVersion: "networking.k8s.io/v1beta1", since: 14 }],
   },
   {
     apiVersion: "networking.k8s.io/v1beta1",
@@ -138,13 +151,14 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     removedIn: 22,
     replacement: "scheduling.k8s.io/v1",
     replacementSince: 14,
+    interim: [{ apiVersion: "scheduling.k8s.io/v1beta1", since: 11 }],
   },
   {
     apiVersion: "storage.k8s.io/v1beta1",
     kinds: ["CSIDriver"],
     removedIn: 22,
     replacement: "storage.k8s.io/v1",
-    replacementSince: 19,
+    replacementSince: 18,
   },
   {
     apiVersion: "storage.k8s.io/v1beta1",
@@ -217,7 +231,11 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     kinds: FLOWCONTROL,
     removedIn: 26,
     replacement: "flowcontrol.apiserver.k8s.io/v1",
-    replacementSince: 23,
+    replacementSince: 29,
+    interim: [
+      { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", since: 23 },
+      { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: 26 },
+    ],
   },
   {
     apiVersion: "autoscaling/v2beta2",
@@ -240,7 +258,8 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     kinds: FLOWCONTROL,
     removedIn: 29,
     replacement: "flowcontrol.apiserver.k8s.io/v1",
-    replacementSince: 26,
+    replacementSince: 29,
+    interim: [{ apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: 26 }],
   },
   {
     apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3",
@@ -257,14 +276,26 @@ function targetMinor(text: string | undefined): PolicyVersion {
   return m ? Number(m[1]) : LATEST;
 }
 
+/**
+ * What to move to at the target: the newest replacement the target serves (flowcontrol v1beta3,
+ * not v1, for a 1.27 cluster), or undefined when none is served yet.
+ */
+export function advisedVersion(api: DeprecatedApi, target: PolicyVersion): string | undefined {
+  const ladder = [...(api.interim ?? []), { apiVersion: api.replacement, since: api.replacementSince }];
+  let advice: string | undefined;
+  for (const step of ladder) if (target >= step.since) advice = step.apiVersion;
+  return advice;
+}
+
 const BY_KEY = new Map(
   DEPRECATED_APIS.flatMap((api) => api.kinds.map((kind) => [`${api.apiVersion}/${kind}`, api] as const)),
 );
 
 /**
- * No object uses an API version that is removed, or deprecated with its replacement served, at
- * the target Kubernetes version (`kubernetesVersion`, default latest). Before the replacement is
- * served the old version is the only choice and is not flagged.
+ * No object uses an API version that is removed, or deprecated with a replacement served, at
+ * the target Kubernetes version (`kubernetesVersion`, default latest). Before any replacement is
+ * served the old version is the only choice and is not flagged; the advice is the newest
+ * replacement the target serves.
  */
 export const deprecatedApiVersion = resourceControl({
   id: "deprecated-api-version",
@@ -295,12 +326,13 @@ export const deprecatedApiVersion = resourceControl({
     const api = BY_KEY.get(`${object.apiVersion}/${object.kind}`);
     if (api === undefined) return [];
     const target = targetMinor(configString(ctx.config, "kubernetesVersion"));
-    if (target < api.replacementSince) return [];
+    const advice = advisedVersion(api, target);
+    if (advice === undefined) return [];
     const what = `${object.apiVersion} ${object.kind}`;
     const message =
       target >= api.removedIn
-        ? `${what} is no longer served from Kubernetes v1.${api.removedIn} (target ${formatPolicyVersion(target)}): use ${api.replacement}`
-        : `${what} is deprecated and stops being served in Kubernetes v1.${api.removedIn}: use ${api.replacement}`;
+        ? `${what} is no longer served from Kubernetes v1.${api.removedIn} (target ${formatPolicyVersion(target)}): use ${advice}`
+        : `${what} is deprecated and stops being served in Kubernetes v1.${api.removedIn} (target ${formatPolicyVersion(target)}): use ${advice}`;
     return [{ message, path: "apiVersion" }];
   },
 });

@@ -1,5 +1,9 @@
 import { containerSudo } from "../../../policypack/controls/workload/sudo";
-import { DEPRECATED_APIS, deprecatedApiVersion } from "../../../policypack/controls/workload/deprecated-api";
+import {
+  advisedVersion,
+  DEPRECATED_APIS,
+  deprecatedApiVersion,
+} from "../../../policypack/controls/workload/deprecated-api";
 import { nakedPod } from "../../../policypack/controls/workload/naked-pod";
 import { containerProbes } from "../../../policypack/controls/workload/probes";
 import { recommendedLabels } from "../../../policypack/controls/workload/recommended-labels";
@@ -206,6 +210,39 @@ describe("deprecated-api-version", () => {
     expect(runControl(deprecatedApiVersion, object("policy/v1beta1", "PodDisruptionBudget"))[0]?.message).toContain(
       "use policy/v1",
     );
+  });
+
+  it.each([
+    // flowcontrol: v1beta2 from 1.23, v1beta3 from 1.26, v1 from 1.29.
+    ["flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "v1.22", undefined],
+    ["flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", "v1.24", "flowcontrol.apiserver.k8s.io/v1beta2"],
+    [
+      "flowcontrol.apiserver.k8s.io/v1beta1",
+      "PriorityLevelConfiguration",
+      "v1.27",
+      "flowcontrol.apiserver.k8s.io/v1beta3",
+    ],
+    ["flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "v1.25", undefined],
+    ["flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "v1.27", "flowcontrol.apiserver.k8s.io/v1beta3"],
+    ["flowcontrol.apiserver.k8s.io/v1beta2", "FlowSchema", "v1.29", "flowcontrol.apiserver.k8s.io/v1"],
+    ["extensions/v1beta1", "Ingress", "v1.16", "networking.k8s.io/v1beta1"],
+    ["extensions/v1beta1", "Ingress", "v1.19", "networking.k8s.io/v1"],
+    ["batch/v2alpha1", "CronJob", "v1.20", "batch/v1beta1"],
+  ])("%s %s at %s: advises a version the target serves (%s)", (apiVersion, kind, kubernetesVersion, advice) => {
+    const v = runControl(deprecatedApiVersion, object(apiVersion, kind), { config: { kubernetesVersion } });
+    if (advice === undefined) expect(v).toEqual([]);
+    else expect(v.map((x) => x.message.replace(/.*: use /, ""))).toEqual([advice]);
+  });
+
+  it("never advises a version the target does not serve", () => {
+    for (const api of DEPRECATED_APIS)
+      for (let minor = 0; minor <= 40; minor++) {
+        const advice = advisedVersion(api, minor);
+        const steps = [...(api.interim ?? []), { apiVersion: api.replacement, since: api.replacementSince }];
+        const step = steps.find((x) => x.apiVersion === advice);
+        if (advice !== undefined)
+          expect([api.apiVersion, minor, (step?.since ?? 99) <= minor]).toEqual([api.apiVersion, minor, true]);
+      }
   });
 });
 
