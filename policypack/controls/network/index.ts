@@ -1,4 +1,5 @@
 import type { Control } from "../../engine/control";
+import { networkApiServiceTlsVerify } from "./apiservice-tls-verify";
 import { networkDanglingSelectors } from "./dangling-selectors";
 import { networkDefaultDeny } from "./default-deny";
 import { networkDnsEgress } from "./dns-egress";
@@ -34,4 +35,5 @@ export const networkControls: readonly Control[] = [
   networkIngressNginxSnippets,
   networkExternalNameLocalhost,
   networkPrivilegedPorts,
+  networkApiServiceTlsVerify,
 ];

@@ -20,6 +20,7 @@ import { podSystemPriorityClass } from "./system-priority-class";
 import { serviceSelectsWorkload } from "./service-selects-workload";
 import { tillerAndDashboardSkipLogin } from "./tiller-dashboard";
 import { podUserNamespace } from "./user-namespace";
+import { persistentVolumeHostPath } from "./persistent-volume-host-path";
 
 /** The workload family, in catalog order. */
 export const workloadControls: readonly Control[] = [
@@ -31,6 +32,7 @@ export const workloadControls: readonly Control[] = [
   podUserNamespace,
   podRuntimeClassAllowlist,
   podHostAliases,
+  persistentVolumeHostPath,
   podControlPlaneScheduling,
   containerResourceRequests,
   containerMemoryLimit,
