@@ -187,7 +187,10 @@ export function generateWorld(seed: number, queryCount: number): World {
       spec,
     };
   });
-  const peers = [...pods.map((p) => ({ pod: `${p.namespace}/${p.name}` })), ...EXTERNAL_IPS.map((ip) => ({ ip }))];
+  const peers: OracleQuery["src"][] = [
+    ...pods.map((p) => ({ pod: `${p.namespace}/${p.name}` })),
+    ...EXTERNAL_IPS.map((ip) => ({ ip })),
+  ];
   const queries: OracleQuery[] = [];
   while (queries.length < queryCount) {
     const src = pick(r, peers);
