@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { catalog } from "../policypack/controls";
-import type { PalisadeConfig } from "../policypack/engine/config";
+import { REQUESTER, type PalisadeConfig } from "../policypack/engine/config";
 import { LEVELS, type Level } from "../policypack/engine/types";
 import {
   exportVap,
@@ -25,9 +25,29 @@ express, the ControlParameters CRD and one parameters object per configurable co
 
 Options:
   --level baseline|restricted|hardened   controls up to this level (default: hardened, or the config's level)
-  --config FILE                          settings and exemptions to carry into the parameters and match conditions
-  --action deny|warn|audit               the bindings' validationActions (default: deny)
+  --config FILE                          settings, enforcement and exemptions (the platform team's file)
+  --action deny|warn|audit               one action for every binding, overriding each control's enforcement
+  --annotation-exemptions-from LIST      requesters whose palisade.dev/exempt annotations are honoured:
+                                         comma-separated user:NAME / group:NAME (default: nobody's)
   --output FILE                          write there instead of standard output
+
+Actions follow each control's enforcement (the config's controls.<id>.enforcement changes it):
+  mandatory  ->  validationActions [Deny, Audit]   the request is refused
+  advisory   ->  validationActions [Warn, Audit]   admitted with a warning to the requester
+  disabled   ->  not exported
+Every objection is also written to the API server's audit log.
+
+Exemptions at admission come from the platform's side only: the config's exemptions, and
+annotations on the judged object only when the requester is one of --annotation-exemptions-from.
+Each request an exemption lets through is recorded in the audit log as the annotation
+<policy>/exempted with the exemption's reason. Admission policies have no clock: a dated config
+exemption is honoured until the policies are exported again (the export says when), a lapsed one
+is left out, and an annotation with palisade.dev/exempt-until is never honoured.
+
+Requests of the control plane's own identities are not judged: system:apiserver,
+system:kube-controller-manager, system:kube-scheduler, the controller manager's per-controller
+service accounts in kube-system, and a node's kubelet for its own objects. Any other identity,
+including other service accounts in kube-system, is judged.
 
 Install (the CRD first, so the parameters objects have a kind to be):
   palisade export vap --level restricted --output palisade-vap.yaml
@@ -39,7 +59,10 @@ Install (the CRD first, so the parameters objects have a kind to be):
 const ACTIONS: Record<string, ValidationAction> = { deny: "Deny", warn: "Warn", audit: "Audit" };
 
 export function runExport(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, { values: ["--level", "--config", "--action", "--output"], switches: ["--help"] });
+  const args = parseArgs(argv, {
+    values: ["--level", "--config", "--action", "--annotation-exemptions-from", "--output"],
+    switches: ["--help"],
+  });
   if (args.switches.has("--help")) {
     io.stdout(EXPORT_USAGE);
     return EXIT_OK;
@@ -63,10 +86,28 @@ export function runExport(argv: readonly string[], io: Io): number {
     config = loaded.config;
   }
   const level: Level = oneOf("--level", args.values.get("--level"), LEVELS, config.level ?? "hardened");
-  const action = ACTIONS[oneOf("--action", args.values.get("--action"), ["deny", "warn", "audit"] as const, "deny")];
+  const actionFlag = args.values.get("--action");
+  const action =
+    actionFlag === undefined
+      ? undefined
+      : ACTIONS[oneOf("--action", actionFlag, ["deny", "warn", "audit"] as const, "deny")];
+  const fromFlag = args.values.get("--annotation-exemptions-from");
+  const requesters = fromFlag
+    ?.split(",")
+    .map((r) => r.trim())
+    .filter((r) => r !== "");
+  for (const r of requesters ?? [])
+    if (!REQUESTER.test(r))
+      throw new UsageError(`--annotation-exemptions-from: expected user:NAME or group:NAME, got ${JSON.stringify(r)}`);
   let result;
   try {
-    result = exportVap({ controls: catalog, level, config, action });
+    result = exportVap({
+      controls: catalog,
+      level,
+      config,
+      ...(action === undefined ? {} : { action }),
+      ...(requesters === undefined ? {} : { annotationExemptionsFrom: requesters }),
+    });
   } catch (err) {
     if (err instanceof VapExportError) {
       io.stderr(`palisade: export vap: ${configFile === undefined ? "" : `${configFile}: `}${err.message}\n`);
@@ -74,9 +115,20 @@ export function runExport(argv: readonly string[], io: Io): number {
     }
     throw err;
   }
+  const trusted = requesters ?? config.admission?.annotationExemptionsFrom ?? [];
+  const counts = Object.values(result.enforcement).reduce<Record<string, number>>(
+    (acc, e) => ({ ...acc, [e]: (acc[e] ?? 0) + 1 }),
+    {},
+  );
   const header =
-    `# ValidatingAdmissionPolicies exported by palisade at level ${level}: ${result.exported.length} controls.\n` +
-    `# Exemption annotations with an end date (palisade.dev/exempt-until) are not honoured here: CEL has no clock.\n`;
+    `# ValidatingAdmissionPolicies exported by palisade at level ${level}: ${result.exported.length} controls` +
+    (action === undefined
+      ? ` (${counts["mandatory"] ?? 0} mandatory: Deny; ${counts["advisory"] ?? 0} advisory: Warn).\n`
+      : ` (every binding: ${action}).\n`) +
+    (trusted.length === 0
+      ? `# palisade.dev/exempt annotations on the judged objects are not honoured: exemptions come from the config.\n`
+      : `# palisade.dev/exempt annotations are honoured only in requests of ${trusted.join(", ")}, never with an end date.\n`) +
+    result.warnings.map((w) => `# ${w}\n`).join("");
   const text = header + result.objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join("");
   const output = args.values.get("--output");
   if (output === undefined) io.stdout(text);
@@ -91,6 +143,7 @@ export function runExport(argv: readonly string[], io: Io): number {
       return EXIT_INPUT;
     }
   }
+  for (const w of result.warnings) io.stderr(`palisade: export vap: warning: ${w}\n`);
   io.stderr(
     `palisade: exported ${result.exported.length} controls as ValidatingAdmissionPolicies (${result.objects.length} objects); ` +
       `${result.notExported.length} not exported:\n` +

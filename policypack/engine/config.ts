@@ -5,6 +5,7 @@
  */
 import { isRecord } from "./access";
 import type { Control } from "./control";
+import { ENFORCEMENT_SETTINGS } from "../enforcement";
 import { parsePolicyVersion } from "./psa-version";
 import { LEVELS, type JsonValue, type Level } from "./types";
 
@@ -26,6 +27,12 @@ export interface ConfigExemption {
 export interface ControlSettings {
   /** false turns the control off entirely (prefer an exemption: it leaves an audit trail). */
   readonly enabled?: boolean;
+  /**
+   * mandatory (blocks), advisory (warns) or disabled, at every enforcement point; `remediate`
+   * (the pack's level) counts as mandatory elsewhere. `enforcementLevel` is accepted as in the
+   * pack's --policy-pack-config. @default by level and severity (`palisade controls`)
+   */
+  readonly enforcement?: "mandatory" | "advisory" | "disabled" | "remediate";
   readonly [setting: string]: JsonValue | undefined;
 }
 
@@ -39,7 +46,22 @@ export interface PalisadeConfig {
   readonly exemptions?: readonly ConfigExemption[];
   /** Custom pod-bearing kinds: "apiVersion/Kind" or "Kind" → path of the pod template. */
   readonly podTemplatePaths?: Readonly<Record<string, string>>;
+  /** How `palisade export vap` builds the admission policies. */
+  readonly admission?: AdmissionConfig;
 }
+
+export interface AdmissionConfig {
+  /**
+   * Requesters whose `palisade.dev/exempt` annotations the admission policies honour
+   * (`user:NAME` or `group:NAME`, matched against the request's user info). Anyone else's
+   * annotation is ignored at admission: the party being judged cannot exempt itself.
+   * @default [] (no annotation is honoured at admission; only the config's exemptions apply)
+   */
+  readonly annotationExemptionsFrom?: readonly string[];
+}
+
+/** `user:NAME` / `group:NAME`, as the admission config and `--annotation-exemptions-from` take them. */
+export const REQUESTER = /^(user|group):(.+)$/;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -68,7 +90,15 @@ export function validateConfig(
   const errors: string[] = [];
   if (raw === null || raw === undefined) return { config: {}, errors };
   if (!isRecord(raw)) return { config: {}, errors: [`the config must be a mapping, found ${typeOf(raw)}`] };
-  const known = new Set(["level", "psaVersion", "defaultNamespace", "controls", "exemptions", "podTemplatePaths"]);
+  const known = new Set([
+    "level",
+    "psaVersion",
+    "defaultNamespace",
+    "controls",
+    "exemptions",
+    "podTemplatePaths",
+    "admission",
+  ]);
   for (const k of Object.keys(raw))
     if (!known.has(k)) errors.push(`${k}: unknown setting (known: ${[...known].join(", ")})`);
   if (raw["level"] !== undefined && !LEVELS.includes(raw["level"] as Level)) {
@@ -105,11 +135,18 @@ export function validateConfig(
               errors.push(`controls.${id}.enabled: expected a boolean, found ${typeOf(value)}`);
             continue;
           }
+          if (name === "enforcement" || name === "enforcementLevel") {
+            if (typeof value !== "string" || !ENFORCEMENT_SETTINGS.includes(value))
+              errors.push(
+                `controls.${id}.${name}: expected one of ${ENFORCEMENT_SETTINGS.join(", ")}, found ${JSON.stringify(value)}`,
+              );
+            continue;
+          }
           const prop = control.config?.[name];
           if (prop === undefined) {
             const names = Object.keys(control.config ?? {});
             errors.push(
-              `controls.${id}.${name}: unknown setting (${names.length ? `known: enabled, ${names.join(", ")}` : "this control takes only enabled"})`,
+              `controls.${id}.${name}: unknown setting (${names.length ? `known: enabled, enforcement, ${names.join(", ")}` : "this control takes only enabled and enforcement"})`,
             );
             continue;
           }
@@ -162,6 +199,21 @@ export function validateConfig(
         return undefined;
       });
   }
+  const admission = raw["admission"];
+  if (admission !== undefined) {
+    if (!isRecord(admission)) errors.push(`admission: expected a mapping, found ${typeOf(admission)}`);
+    else
+      for (const [k, v] of Object.entries(admission)) {
+        if (k !== "annotationExemptionsFrom")
+          errors.push(`admission.${k}: unknown setting (known: annotationExemptionsFrom)`);
+        else if (!stringArray(v)) errors.push(`admission.${k}: expected a list of "user:NAME" or "group:NAME"`);
+        else
+          v.forEach((r, i) => {
+            if (!REQUESTER.test(r.trim()))
+              errors.push(`admission.${k}[${i}]: expected "user:NAME" or "group:NAME", found ${JSON.stringify(r)}`);
+          });
+      }
+  }
   const paths = raw["podTemplatePaths"];
   if (paths !== undefined && (!isRecord(paths) || !Object.values(paths).every((v) => typeof v === "string"))) {
     errors.push(`podTemplatePaths: expected a mapping of "apiVersion/Kind" to a template path`);
@@ -169,13 +221,17 @@ export function validateConfig(
   return { config: errors.length === 0 ? (raw as PalisadeConfig) : {}, errors };
 }
 
+/** Keys of a control's config entry that say whether and how it is enforced, not how it judges. */
+const ENFORCEMENT_KEYS = new Set(["enabled", "enforcement", "enforcementLevel"]);
+
 /** A control's settings: declared defaults overlaid with the user's values. */
 export function controlConfig(control: Control, config: PalisadeConfig): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
   for (const [name, prop] of Object.entries(control.config ?? {})) out[name] = prop.default;
   const user = config.controls?.[control.id];
   if (user !== undefined) {
-    for (const [name, value] of Object.entries(user)) if (name !== "enabled" && value !== undefined) out[name] = value;
+    for (const [name, value] of Object.entries(user))
+      if (!ENFORCEMENT_KEYS.has(name) && value !== undefined) out[name] = value;
   }
   return out;
 }

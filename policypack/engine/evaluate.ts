@@ -5,6 +5,7 @@
  */
 import type { CheckContext, Control, ResourceControl, StackControl } from "./control";
 import { controlConfig, type PalisadeConfig } from "./config";
+import { effectiveEnforcement } from "../enforcement";
 import { annotationExemptions, configExemption, type AnnotationExemptions } from "./exemptions";
 import { describe, isBuiltinKind, resourceRef } from "./kinds";
 import { levelIncludes } from "./levels";
@@ -57,10 +58,7 @@ export interface EvaluationResult {
  * the config gives it any setting (listing registries turns the registry allowlist on).
  */
 export function isEnabled(control: Control, config: PalisadeConfig): boolean {
-  const settings = config.controls?.[control.id];
-  if (settings?.enabled !== undefined) return settings.enabled;
-  if (control.optional !== true) return true;
-  return settings !== undefined && Object.keys(settings).some((k) => k !== "enabled");
+  return effectiveEnforcement(control, config) !== "disabled";
 }
 
 /**

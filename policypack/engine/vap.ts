@@ -5,9 +5,9 @@
  */
 import { celString } from "./cel";
 import type { CelPolicy, CelVariable, Control, ResourceControl } from "./control";
-import { controlConfig, type PalisadeConfig } from "./config";
-import { isEnabled } from "./evaluate";
-import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, EXEMPT_UNTIL_ANNOTATION } from "./exemptions";
+import { controlConfig, REQUESTER, type PalisadeConfig } from "./config";
+import { effectiveEnforcement, type Enforcement } from "../enforcement";
+import { EXEMPT_ANNOTATION, EXEMPT_REASON_ANNOTATION, EXEMPT_UNTIL_ANNOTATION, today } from "./exemptions";
 import { levelIncludes } from "./levels";
 import { POD_KINDS } from "./pod";
 import { LATEST, parsePolicyVersion } from "./psa-version";
@@ -118,8 +118,18 @@ export interface VapExportOptions {
   /** Controls above this level are not exported. @default config.level, else "hardened" */
   readonly level?: Level;
   readonly config?: PalisadeConfig;
-  /** The bindings' validationActions. @default "Deny" */
+  /**
+   * One action for every binding, overriding each control's enforcement.
+   * @default by enforcement: mandatory → Deny and Audit, advisory → Warn and Audit
+   */
   readonly action?: ValidationAction;
+  /**
+   * Requesters (`user:NAME`, `group:NAME`) whose exemption annotations the policies honour.
+   * @default config.admission.annotationExemptionsFrom, else none
+   */
+  readonly annotationExemptionsFrom?: readonly string[];
+  /** The clock that decides which dated config exemptions have lapsed. @default new Date() */
+  readonly now?: Date;
 }
 
 export interface NotExported {
@@ -132,6 +142,10 @@ export interface VapExport {
   readonly objects: KubeObject[];
   readonly exported: readonly string[];
   readonly notExported: readonly NotExported[];
+  /** Each exported control's enforcement, which decided its binding's actions. */
+  readonly enforcement: Readonly<Record<string, Exclude<Enforcement, "disabled">>>;
+  /** What the person exporting must know: lapsed exemptions left out, dated ones to re-export before. */
+  readonly warnings: readonly string[];
 }
 
 export class VapExportError extends Error {}
@@ -162,28 +176,51 @@ function celList(values: readonly string[]): string {
   return `[${values.map(celString).join(", ")}]`;
 }
 
-/**
- * The annotation exemption as a match condition: the policy does not apply when the object lists
- * the control with a reason. CEL has no clock, so an exemption with an end date is not honoured
- * at admission: the object is judged (failing closed beats an exemption that never lapses).
- */
-function annotationCondition(id: string): { name: string; expression: string } {
-  const a = "object.metadata.annotations";
-  return {
-    name: "palisade-annotation-exemption",
-    expression:
-      `!(has(object.metadata.annotations) && ${celString(EXEMPT_ANNOTATION)} in ${a} && ` +
-      `${celString(EXEMPT_REASON_ANNOTATION)} in ${a} && ${a}[${celString(EXEMPT_REASON_ANNOTATION)}].trim() != '' && ` +
-      `!(${celString(EXEMPT_UNTIL_ANNOTATION)} in ${a}) && ` +
-      `${a}[${celString(EXEMPT_ANNOTATION)}].split(',').exists(x, x.trim() == ${celString(id)}))`,
-  };
+/** The variable holding why a request is exempted from the control ('' when it is not). */
+export const EXEMPTION_VARIABLE = "palisadeExemption";
+/** Audit annotation key: the API server writes it as `<policy name>/exempted` in the audit log. */
+export const EXEMPTED_AUDIT_KEY = "exempted";
+
+/** The requesters allowed to exempt by annotation, as a CEL condition on `request.userInfo`. */
+function requesterCondition(requesters: readonly string[]): string {
+  const users: string[] = [];
+  const groups: string[] = [];
+  for (const r of requesters) {
+    const m = REQUESTER.exec(r.trim());
+    if (m === null)
+      throw new VapExportError(`annotation exemptions from ${JSON.stringify(r)}: expected user:NAME or group:NAME`);
+    (m[1] === "user" ? users : groups).push(m[2] ?? "");
+  }
+  const parts: string[] = [];
+  if (users.length > 0) parts.push(`request.userInfo.username in ${celList(users)}`);
+  if (groups.length > 0)
+    parts.push(`(has(request.userInfo.groups) && request.userInfo.groups.exists(g, g in ${celList(groups)}))`);
+  return parts.length === 1 ? (parts[0] ?? "false") : `(${parts.join(" || ")})`;
 }
 
-function configConditions(control: ResourceControl, config: PalisadeConfig): { name: string; expression: string }[] {
-  const out: { name: string; expression: string }[] = [];
+/**
+ * The annotation exemption, honoured only for the trusted requesters: the object lists the control
+ * with a reason. CEL has no clock, so an annotation with an end date is not honoured at admission:
+ * the object is judged (failing closed beats an exemption that never lapses).
+ */
+function annotationClause(id: string, requesters: readonly string[]): [string, string] {
+  const a = "object.metadata.annotations";
+  const reason = `${a}[${celString(EXEMPT_REASON_ANNOTATION)}]`;
+  return [
+    `${requesterCondition(requesters)} && has(object.metadata.annotations) && ${celString(EXEMPT_ANNOTATION)} in ${a} && ` +
+      `${celString(EXEMPT_REASON_ANNOTATION)} in ${a} && ${reason}.trim() != '' && ` +
+      `!(${celString(EXEMPT_UNTIL_ANNOTATION)} in ${a}) && ` +
+      `${a}[${celString(EXEMPT_ANNOTATION)}].split(',').exists(x, x.trim() == ${celString(id)})`,
+    `'annotation, requested by ' + request.userInfo.username + ': ' + ${reason}.trim()`,
+  ];
+}
+
+/** The config's exemptions of this control that have not lapsed, as (condition, reason) clauses. */
+function configClauses(control: ResourceControl, config: PalisadeConfig, day: string): [string, string][] {
+  const out: [string, string][] = [];
   (config.exemptions ?? []).forEach((e, i) => {
     if (!e.controls.includes("*") && !e.controls.includes(control.id)) return;
-    if (e.until !== undefined) return;
+    if (e.until !== undefined && e.until < day) return;
     const parts: string[] = [];
     if (e.namespaces !== undefined)
       parts.push(
@@ -194,29 +231,95 @@ function configConditions(control: ResourceControl, config: PalisadeConfig): { n
         `(has(object.metadata.name) && [${e.names.map((p) => celString(globToRegex(p))).join(", ")}].exists(p, object.metadata.name.matches(p)))`,
       );
     if (e.kinds !== undefined) parts.push(`request.kind.kind in ${celList(e.kinds)}`);
-    out.push({
-      name: `palisade-config-exemption-${i}`,
-      expression: parts.length === 0 ? "false" : `!(${parts.join(" && ")})`,
-    });
+    const until = e.until === undefined ? "" : ` (until ${e.until})`;
+    out.push([
+      parts.length === 0 ? "true" : parts.join(" && "),
+      celString(`config exemptions[${i}]${until}: ${e.reason}`),
+    ]);
   });
   return out;
 }
 
+/** `c1 ? r1 : (c2 ? r2 : '')`: the first exemption that applies, or '' for none. */
+function exemptionExpression(clauses: readonly [string, string][]): string {
+  return clauses.reduceRight<string>((rest, [cond, reason]) => `(${cond}) ? ${reason} : (${rest})`, "''");
+}
+
 /**
- * Requests from the control plane itself are not judged: the API server, controller manager and
- * scheduler, the kubelets (mirror pods of static pods) and kube-system's service accounts (the
- * controllers, when they run with their own credentials). They write the cluster's own objects
- * (the `kubernetes` Service, kube-root-ca.crt and the `default` ServiceAccount in every
- * namespace, bootstrap RBAC, Leases and Events) and create Pods from workload templates that were
- * judged when the workload was written; a policy that denied them would break the cluster, not
- * harden it.
+ * The identities that write the cluster's own objects, and only those, are not judged: the API
+ * server (the `kubernetes` Service, bootstrap RBAC, priority classes), the controller manager and
+ * the scheduler under their own user names, and the controller manager's per-controller service
+ * accounts when it runs with --use-service-account-credentials (they create Pods from workload
+ * templates that were judged when the workload was written, the `default` ServiceAccount and
+ * kube-root-ca.crt in every namespace, aggregated ClusterRoles, Leases, Events, finalizers).
+ * A kubelet is trusted for its own objects only: a Pod it creates must be the mirror pod of a
+ * static pod bound to that node. Every other identity, including any other service account in
+ * kube-system (operators that charts install there), is judged like everyone else.
+ *
+ * The controllers are the service accounts that Kubernetes 1.35's bootstrap RBAC policy binds
+ * in kube-system (plugin/pkg/auth/authorizer/rbac/bootstrappolicy); a cluster test compares the
+ * list with the server's own bindings.
  */
+export const CONTROLLER_SERVICE_ACCOUNTS: readonly string[] = [
+  "attachdetach-controller",
+  "bootstrap-signer",
+  "certificate-controller",
+  "clusterrole-aggregation-controller",
+  "cronjob-controller",
+  "daemon-set-controller",
+  "deployment-controller",
+  "device-taint-eviction-controller",
+  "disruption-controller",
+  "endpoint-controller",
+  "endpointslice-controller",
+  "endpointslicemirroring-controller",
+  "ephemeral-volume-controller",
+  "expand-controller",
+  "generic-garbage-collector",
+  "horizontal-pod-autoscaler",
+  "job-controller",
+  "kube-apiserver-serving-clustertrustbundle-publisher",
+  "legacy-service-account-token-cleaner",
+  "namespace-controller",
+  "node-controller",
+  "persistent-volume-binder",
+  "pod-garbage-collector",
+  "podcertificaterequestcleaner",
+  "pv-protection-controller",
+  "pvc-protection-controller",
+  "replicaset-controller",
+  "replication-controller",
+  "resource-claim-controller",
+  "resourcequota-controller",
+  "root-ca-cert-publisher",
+  "route-controller",
+  "selinux-warning-controller",
+  "service-account-controller",
+  "service-cidrs-controller",
+  "service-controller",
+  "statefulset-controller",
+  "storage-version-garbage-collector",
+  "storage-version-migrator-controller",
+  "token-cleaner",
+  "ttl-after-finished-controller",
+  "ttl-controller",
+  "validatingadmissionpolicy-status-controller",
+  "volumeattributesclass-protection-controller",
+];
+
+export const CONTROL_PLANE_USERS: readonly string[] = [
+  "system:apiserver",
+  "system:kube-controller-manager",
+  "system:kube-scheduler",
+];
+
 export const CONTROL_PLANE_CONDITION = {
   name: "palisade-not-control-plane",
   expression:
-    "!(request.userInfo.username in ['system:apiserver', 'system:kube-controller-manager', 'system:kube-scheduler'] || " +
-    "request.userInfo.username.startsWith('system:node:') || " +
-    "request.userInfo.username.startsWith('system:serviceaccount:kube-system:'))",
+    `!(request.userInfo.username in ${celList(CONTROL_PLANE_USERS)} || ` +
+    `request.userInfo.username in ${celList(CONTROLLER_SERVICE_ACCOUNTS.map((n) => `system:serviceaccount:kube-system:${n}`))} || ` +
+    `(request.userInfo.username.startsWith('system:node:') && has(request.userInfo.groups) && 'system:nodes' in request.userInfo.groups && ` +
+    `(request.kind.kind != 'Pod' || (has(object.spec.nodeName) && 'system:node:' + object.spec.nodeName == request.userInfo.username))))`,
 };
 
 const OWN_KINDS = ["CustomResourceDefinition", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"];
@@ -305,12 +408,39 @@ function touchesPods(kinds: readonly string[]): boolean {
   return kinds.some((k) => POD_KINDS.includes(k));
 }
 
-/** The policy of one control. */
-export function controlPolicy(control: ResourceControl, config: PalisadeConfig = {}): KubeObject {
+export interface PolicyOptions {
+  /** Requesters whose exemption annotations are honoured. @default none */
+  readonly annotationExemptionsFrom?: readonly string[];
+  /** The day (YYYY-MM-DD) from which dated config exemptions have lapsed. @default today */
+  readonly today?: string;
+}
+
+/**
+ * The policy of one control. Exemptions do not skip the policy (a skipped policy leaves no trace):
+ * they make its validations pass, and an audit annotation records each request that an exemption
+ * let through, with the exemption's reason.
+ */
+export function controlPolicy(
+  control: ResourceControl,
+  config: PalisadeConfig = {},
+  options: PolicyOptions = {},
+): KubeObject {
   if (!isCelPolicy(control.cel)) throw new VapExportError(`${control.id} has no CEL form`);
   const cel = control.cel;
   const configurable = Object.keys(control.config ?? {}).length > 0;
-  const variables = [...(touchesPods(control.kinds) ? POD_VARIABLES : []), ...(cel.variables ?? [])];
+  const requesters = options.annotationExemptionsFrom ?? [];
+  const clauses = [
+    ...configClauses(control, config, options.today ?? today(new Date())),
+    ...(requesters.length > 0 ? [annotationClause(control.id, requesters)] : []),
+  ];
+  const exempt = clauses.length > 0;
+  const variables = [
+    ...(touchesPods(control.kinds) ? POD_VARIABLES : []),
+    ...(cel.variables ?? []),
+    ...(exempt ? [{ name: EXEMPTION_VARIABLE, expression: exemptionExpression(clauses) }] : []),
+  ];
+  const exemption = `variables.${EXEMPTION_VARIABLE}`;
+  const allPass = cel.validations.map((v) => `(${v.expression})`).join(" && ");
   return {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "ValidatingAdmissionPolicy",
@@ -328,29 +458,43 @@ export function controlPolicy(control: ResourceControl, config: PalisadeConfig =
       failurePolicy: "Fail",
       ...(configurable ? { paramKind: { apiVersion: `${PARAMS_GROUP}/${PARAMS_VERSION}`, kind: PARAMS_KIND } } : {}),
       matchConstraints: { resourceRules: resourceRules(control.kinds) },
-      matchConditions: [
-        CONTROL_PLANE_CONDITION,
-        annotationCondition(control.id),
-        ...ownObjectsCondition(control.kinds),
-        ...configConditions(control, config),
-      ],
+      matchConditions: [CONTROL_PLANE_CONDITION, ...ownObjectsCondition(control.kinds)],
       ...(variables.length > 0 ? { variables: variables.map((v) => ({ ...v })) } : {}),
       validations: cel.validations.map((v) => ({
-        expression: v.expression,
+        expression: exempt ? `${exemption} != '' || (${v.expression})` : v.expression,
         // The policy's name already says which control: the message stays short, since the API
         // server keeps only 4 KiB of warnings per response.
         message: v.message ?? control.title,
         reason: "Forbidden",
       })),
+      // An empty value writes no annotation: only requests an exemption let through are recorded.
+      ...(exempt
+        ? {
+            auditAnnotations: [
+              { key: EXEMPTED_AUDIT_KEY, valueExpression: `${exemption} != '' && !(${allPass}) ? ${exemption} : ''` },
+            ],
+          }
+        : {}),
     },
   };
+}
+
+/** The actions of a binding: what its control's enforcement asks, unless one action is forced. */
+export function bindingActions(
+  enforcement: Exclude<Enforcement, "disabled">,
+  forced?: ValidationAction,
+): ValidationAction[] {
+  const action = forced ?? (enforcement === "mandatory" ? "Deny" : "Warn");
+  // Audit beside Deny and Warn: every objection also reaches the API server's audit log.
+  return action === "Audit" ? ["Audit"] : [action, "Audit"];
 }
 
 /** Every exportable control at the level, with what was left out and why. */
 export function exportVap(options: VapExportOptions): VapExport {
   const config = options.config ?? {};
   const level: Level = options.level ?? config.level ?? "hardened";
-  const action: ValidationAction = options.action ?? "Deny";
+  const day = today(options.now ?? new Date());
+  const requesters = options.annotationExemptionsFrom ?? config.admission?.annotationExemptionsFrom ?? [];
   const version = parsePolicyVersion(config.psaVersion ?? "latest");
   if (version !== LATEST)
     throw new VapExportError(
@@ -358,12 +502,17 @@ export function exportVap(options: VapExportOptions): VapExport {
     );
   const notExported: NotExported[] = [];
   const candidates: ResourceControl[] = [];
+  const enforcement: Record<string, Exclude<Enforcement, "disabled">> = {};
   for (const c of options.controls) {
     if (!levelIncludes(level, c.level)) continue;
-    if (!isEnabled(c, config)) {
+    const enf = effectiveEnforcement(c, config);
+    if (enf === "disabled") {
       notExported.push({
         id: c.id,
-        reason: c.optional === true ? "optional and not enabled in the config" : "disabled in the config",
+        reason:
+          c.optional === true && config.controls?.[c.id] === undefined
+            ? "optional and not enabled in the config"
+            : "disabled in the config",
       });
       continue;
     }
@@ -373,15 +522,17 @@ export function exportVap(options: VapExportOptions): VapExport {
       continue;
     }
     candidates.push(c);
+    enforcement[c.id] = enf;
   }
   const overridden = new Set(candidates.flatMap((c) => c.overrides ?? []));
   const exported = candidates.filter((c) => {
     if (!overridden.has(c.id)) return true;
     notExported.push({ id: c.id, reason: "overridden at this level by its restricted twin" });
+    delete enforcement[c.id];
     return false;
   });
 
-  const policies = exported.map((c) => controlPolicy(c, config));
+  const policies = exported.map((c) => controlPolicy(c, config, { annotationExemptionsFrom: requesters, today: day }));
   const configurable = exported.filter((c) => Object.keys(c.config ?? {}).length > 0);
   const params: KubeObject[] = configurable.map((c) => ({
     apiVersion: `${PARAMS_GROUP}/${PARAMS_VERSION}`,
@@ -392,10 +543,14 @@ export function exportVap(options: VapExportOptions): VapExport {
   const bindings: KubeObject[] = exported.map((c) => ({
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "ValidatingAdmissionPolicyBinding",
-    metadata: { name: `${POLICY_PREFIX}${c.id}`, labels: managedLabels("binding", c.id) },
+    metadata: {
+      name: `${POLICY_PREFIX}${c.id}`,
+      labels: managedLabels("binding", c.id),
+      annotations: { "palisade.dev/enforcement": options.action === undefined ? (enforcement[c.id] ?? "") : "forced" },
+    },
     spec: {
       policyName: `${POLICY_PREFIX}${c.id}`,
-      validationActions: action === "Deny" ? ["Deny"] : [action],
+      validationActions: bindingActions(enforcement[c.id] ?? "mandatory", options.action),
       ...(configurable.includes(c) ? { paramRef: { name: c.id, parameterNotFoundAction: "Deny" } } : {}),
     },
   }));
@@ -403,5 +558,28 @@ export function exportVap(options: VapExportOptions): VapExport {
     objects: [...(params.length > 0 ? [paramsCrd()] : []), ...policies, ...params, ...bindings],
     exported: exported.map((c) => c.id),
     notExported,
+    enforcement,
+    warnings: exemptionWarnings(config, exported, day),
   };
+}
+
+/** Lapsed config exemptions (left out) and dated ones (honoured until the policies are exported again). */
+function exemptionWarnings(config: PalisadeConfig, exported: readonly ResourceControl[], day: string): string[] {
+  const ids = new Set(exported.map((c) => c.id));
+  const out: string[] = [];
+  (config.exemptions ?? []).forEach((e, i) => {
+    if (e.until === undefined || !e.controls.some((id) => id === "*" || ids.has(id))) return;
+    out.push(
+      e.until < day
+        ? `exemptions[${i}] lapsed on ${e.until}: left out, the objects it covered are judged`
+        : `exemptions[${i}] lapses after ${e.until}, but admission policies have no clock: it is honoured until you export and apply the policies again; do so on ${nextDay(e.until)}`,
+    );
+  });
+  return out;
+}
+
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
 }

@@ -35,12 +35,71 @@ describe("palisade export vap", () => {
     expect(r.stderr).toMatch(/exported \d+ controls as ValidatingAdmissionPolicies/);
   });
 
-  it("--action warn sets the bindings' validationActions", async () => {
+  it("--action warn sets every binding's validationActions; by default actions follow each control's enforcement", async () => {
     const r = await cli(["export", "vap", "--level", "baseline", "--action", "warn"]);
     const bindings = objects(r.stdout).filter((o) => o.kind === "ValidatingAdmissionPolicyBinding");
-    expect(
-      bindings.every((b) => JSON.stringify((b as { spec?: unknown }).spec).includes('"validationActions":["Warn"]')),
-    ).toBe(true);
+    expect(bindings.length).toBeGreaterThan(0);
+    for (const b of bindings)
+      expect((b as { spec: { validationActions: unknown } }).spec.validationActions).toEqual(["Warn", "Audit"]);
+    const d = await cli(["export", "vap", "--level", "hardened"]);
+    const actions = new Map(
+      objects(d.stdout)
+        .filter((o) => o.kind === "ValidatingAdmissionPolicyBinding")
+        .map((b) => [b.metadata?.name, (b as { spec: { validationActions: string[] } }).spec.validationActions]),
+    );
+    expect(actions.get("palisade-pod-privileged")).toEqual(["Deny", "Audit"]);
+    expect(actions.get("palisade-container-probes")).toEqual(["Warn", "Audit"]);
+    expect(d.stdout).toMatch(/# .*\d+ mandatory: Deny; \d+ advisory: Warn/);
+  });
+
+  it("honours annotation exemptions only from the named requesters, and refuses a malformed requester", async () => {
+    const plain = await cli(["export", "vap", "--level", "baseline"]);
+    expect(plain.stdout).not.toContain("palisade.dev/exempt-reason");
+    expect(plain.stdout).toContain("annotations on the judged objects are not honoured");
+    const trusted = await cli([
+      "export",
+      "vap",
+      "--level",
+      "baseline",
+      "--annotation-exemptions-from",
+      "group:platform-admins,user:alice",
+    ]);
+    expect(trusted.code).toBe(0);
+    const trustedText = JSON.stringify(objects(trusted.stdout));
+    expect(trustedText).toContain("palisade.dev/exempt-reason");
+    expect(trustedText).toContain('request.userInfo.username in [\\"alice\\"]');
+    const bad = await cli(["export", "vap", "--annotation-exemptions-from", "platform-admins"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^palisade: .*user:NAME or group:NAME/);
+  });
+
+  it("warns about a dated config exemption (honoured until re-exported) and leaves out a lapsed one", async () => {
+    const dir = tmpDir();
+    const config = path.join(dir, "palisade.yaml");
+    fs.writeFileSync(
+      config,
+      [
+        "exemptions:",
+        "  - {controls: [pod-privileged], namespaces: [infra], reason: node agent, until: 2999-01-31}",
+        "  - {controls: [pod-privileged], namespaces: [old], reason: migration, until: 2000-01-01}",
+        "",
+      ].join("\n"),
+    );
+    const r = await cli(["export", "vap", "--level", "baseline", "--config", config]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("exemptions[0] lapses after 2999-01-31");
+    expect(r.stderr).toContain("do so on 2999-02-01");
+    expect(r.stderr).toContain("exemptions[1] lapsed on 2000-01-01: left out");
+    const text = JSON.stringify(objects(r.stdout));
+    expect(text).toContain("config exemptions[0] (until 2999-01-31): node agent");
+    expect(text).not.toContain("migration");
+  });
+
+  it("--help shows the default action of each enforcement and the trust model", async () => {
+    const r = await cli(["export", "--help"]);
+    expect(r.stdout).toMatch(/mandatory\s+->\s+validationActions \[Deny, Audit\]/);
+    expect(r.stdout).toMatch(/advisory\s+->\s+validationActions \[Warn, Audit\]/);
+    expect(r.stdout).toContain("--annotation-exemptions-from");
   });
 
   it("--output writes the file", async () => {

@@ -2,7 +2,14 @@ import * as fc from "fast-check";
 import { catalog } from "../../policypack/controls";
 import { resourceControl, stackControl } from "../../policypack/controls/define";
 import type { Control } from "../../policypack/engine/control";
-import { exportVap, celString, PARAMS_KIND, POD_VARIABLES, VapExportError } from "../../policypack/engine/vap";
+import {
+  exportVap,
+  celString,
+  EXEMPTION_VARIABLE,
+  PARAMS_KIND,
+  POD_VARIABLES,
+  VapExportError,
+} from "../../policypack/engine/vap";
 import type { KubeObject } from "../../policypack/engine/types";
 
 const meta = {
@@ -139,55 +146,142 @@ describe("exportVap", () => {
     expect(s["failurePolicy"]).toBe("Fail");
   });
 
-  it("sets the bindings' action", () => {
+  it("sets each binding's actions by its control's enforcement, the config's enforcement overriding, --action forcing one", () => {
+    const actionsOf = (out: ReturnType<typeof exportVap>): Record<string, unknown> =>
+      Object.fromEntries(
+        byKind(out.objects, "ValidatingAdmissionPolicyBinding").map((b) => [
+          b.metadata?.name,
+          spec(b)["validationActions"],
+        ]),
+      );
+    // t-plain is baseline (mandatory); t-config is a hardened workload control (advisory).
+    const byEnforcement = exportVap({ controls: [plain, withConfig], level: "hardened" });
+    expect(actionsOf(byEnforcement)).toEqual({
+      "palisade-t-plain": ["Deny", "Audit"],
+      "palisade-t-config": ["Warn", "Audit"],
+    });
+    expect(byEnforcement.enforcement).toEqual({ "t-plain": "mandatory", "t-config": "advisory" });
+    const configured = exportVap({
+      controls: [plain, withConfig],
+      level: "hardened",
+      config: {
+        controls: { "t-plain": { enforcement: "advisory" }, "t-config": { enforcementLevel: "remediate" } },
+      },
+    });
+    expect(actionsOf(configured)).toEqual({
+      "palisade-t-plain": ["Warn", "Audit"],
+      "palisade-t-config": ["Deny", "Audit"],
+    });
+    const disabled = exportVap({
+      controls,
+      level: "baseline",
+      config: { controls: { "t-plain": { enforcement: "disabled" } } },
+    });
+    expect(disabled.exported).toEqual([]);
+    expect(disabled.notExported).toContainEqual({ id: "t-plain", reason: "disabled in the config" });
     for (const [action, expected] of [
-      ["Warn", ["Warn"]],
+      ["Warn", ["Warn", "Audit"]],
       ["Audit", ["Audit"]],
-      [undefined, ["Deny"]],
+      ["Deny", ["Deny", "Audit"]],
     ] as const) {
-      const out = exportVap({ controls, level: "baseline", ...(action === undefined ? {} : { action }) });
+      const out = exportVap({ controls: [plain, withConfig], level: "hardened", action });
       for (const b of byKind(out.objects, "ValidatingAdmissionPolicyBinding"))
         expect(spec(b)["validationActions"]).toEqual(expected);
     }
   });
 
-  it("carries config exemptions without an end date into match conditions, and leaves dated ones out (CEL has no clock)", () => {
+  it("an optional control turned on by a setting gets the enforcement of its level", () => {
+    const out = exportVap({
+      controls: [optional],
+      level: "baseline",
+      config: { controls: { "t-optional": { enabled: true } } },
+    });
+    expect(out.enforcement).toEqual({ "t-optional": "mandatory" });
+  });
+
+  const policyOf = (out: ReturnType<typeof exportVap>, name = "palisade-t-plain"): Record<string, unknown> =>
+    spec(byKind(out.objects, "ValidatingAdmissionPolicy").find((p) => p.metadata?.name === name));
+  const variable = (s: Record<string, unknown>): string | undefined =>
+    (s["variables"] as { name: string; expression: string }[] | undefined)?.find((v) => v.name === EXEMPTION_VARIABLE)
+      ?.expression;
+
+  it("never honours an exemption annotation on the judged object by default: no condition, no variable reads it", () => {
+    const out = exportVap({ controls, level: "hardened" });
+    for (const p of byKind(out.objects, "ValidatingAdmissionPolicy")) {
+      const text = JSON.stringify(spec(p));
+      expect(text).not.toContain("palisade.dev/exempt");
+      expect((spec(p)["matchConditions"] as { name: string }[]).map((c) => c.name)).not.toContain(
+        "palisade-annotation-exemption",
+      );
+      expect(spec(p)["auditAnnotations"]).toBeUndefined();
+    }
+  });
+
+  it("carries config exemptions into the validations (not a silent skip) and records each use in an audit annotation", () => {
     const out = exportVap({
       controls,
       level: "baseline",
+      now: new Date("2030-06-01T12:00:00Z"),
       config: {
         exemptions: [
           { controls: ["t-plain"], namespaces: ["team-*"], kinds: ["Service"], reason: "legacy" },
           { controls: ["*"], names: ["a?c"], reason: "all" },
-          { controls: ["t-plain"], namespaces: ["x"], reason: "until", until: "2099-01-01" },
+          { controls: ["t-plain"], namespaces: ["x"], reason: "grace period", until: "2030-06-30" },
+          { controls: ["t-plain"], namespaces: ["y"], reason: "lapsed", until: "2030-05-31" },
           { controls: ["other"], reason: "not this one" },
         ],
       },
     });
-    const policy = byKind(out.objects, "ValidatingAdmissionPolicy")[0];
-    const conditions = spec(policy)["matchConditions"] as { name: string; expression: string }[];
-    expect(conditions.map((c) => c.name)).toEqual([
-      "palisade-not-control-plane",
-      "palisade-annotation-exemption",
-      "palisade-config-exemption-0",
-      "palisade-config-exemption-1",
+    const s = policyOf(out);
+    expect((s["matchConditions"] as { name: string }[]).map((c) => c.name)).toEqual(["palisade-not-control-plane"]);
+    const exemption = variable(s) ?? "";
+    expect(exemption).toContain('"^team-.*$"');
+    expect(exemption).toContain('request.kind.kind in ["Service"]');
+    expect(exemption).toContain('"^a.c$"');
+    expect(exemption).toContain("config exemptions[0]: legacy");
+    expect(exemption).toContain("config exemptions[2] (until 2030-06-30): grace period");
+    expect(exemption).not.toContain("lapsed");
+    expect(exemption).not.toContain("not this one");
+    expect(s["validations"]).toEqual([
+      {
+        expression: `variables.${EXEMPTION_VARIABLE} != '' || (!has(object.spec.externalIPs))`,
+        message: "Plain",
+        reason: "Forbidden",
+      },
     ]);
-    expect(conditions[2]?.expression).toContain('"^team-.*$"');
-    expect(conditions[2]?.expression).toContain('request.kind.kind in ["Service"]');
-    expect(conditions[3]?.expression).toContain('"^a.c$"');
+    expect(s["auditAnnotations"]).toEqual([
+      {
+        key: "exempted",
+        valueExpression: `variables.${EXEMPTION_VARIABLE} != '' && !((!has(object.spec.externalIPs))) ? variables.${EXEMPTION_VARIABLE} : ''`,
+      },
+    ]);
+    expect(out.warnings).toEqual([
+      expect.stringContaining("exemptions[2] lapses after 2030-06-30"),
+      "exemptions[3] lapsed on 2030-05-31: left out, the objects it covered are judged",
+    ]);
   });
 
-  it("honours the exemption annotation only with a reason and without an end date", () => {
-    const out = exportVap({ controls, level: "baseline" });
-    const condition = (
-      spec(byKind(out.objects, "ValidatingAdmissionPolicy")[0])["matchConditions"] as {
-        name: string;
-        expression: string;
-      }[]
-    ).find((c) => c.name === "palisade-annotation-exemption");
-    expect(condition?.expression).toContain('"palisade.dev/exempt-reason"');
-    expect(condition?.expression).toContain('!("palisade.dev/exempt-until" in object.metadata.annotations)');
-    expect(condition?.expression).toContain('x.trim() == "t-plain"');
+  it("honours annotations only in requests of the trusted requesters, with a reason and without an end date", () => {
+    const out = exportVap({
+      controls,
+      level: "baseline",
+      annotationExemptionsFrom: ["group:platform-admins", "user:ops"],
+    });
+    const exemption = variable(policyOf(out)) ?? "";
+    expect(exemption).toContain('request.userInfo.username in ["ops"]');
+    expect(exemption).toContain('request.userInfo.groups.exists(g, g in ["platform-admins"])');
+    expect(exemption).toContain('"palisade.dev/exempt-reason"');
+    expect(exemption).toContain('!("palisade.dev/exempt-until" in object.metadata.annotations)');
+    expect(exemption).toContain('x.trim() == "t-plain"');
+    expect(exemption).toContain("request.userInfo.username");
+    // The config can name them too; a malformed requester is refused.
+    const fromConfig = exportVap({
+      controls,
+      level: "baseline",
+      config: { admission: { annotationExemptionsFrom: ["user:ops"] } },
+    });
+    expect(variable(policyOf(fromConfig))).toContain('request.userInfo.username in ["ops"]');
+    expect(() => exportVap({ controls, level: "baseline", annotationExemptionsFrom: ["ops"] })).toThrow(VapExportError);
   });
 
   it("refuses a pinned Pod Security version: the CEL is written for the newest", () => {
@@ -202,9 +296,13 @@ describe("exportVap", () => {
       name: string;
       expression: string;
     }[];
-    expect(conditions.find((c) => c.name === "palisade-not-control-plane")?.expression).toContain(
-      "system:serviceaccount:kube-system:",
-    );
+    const trust = conditions.find((c) => c.name === "palisade-not-control-plane")?.expression ?? "";
+    expect(trust).toContain('"system:serviceaccount:kube-system:replicaset-controller"');
+    expect(trust).toContain('"system:kube-controller-manager"');
+    // No longer every service account of kube-system: an operator installed there is judged.
+    expect(trust).not.toContain("startsWith('system:serviceaccount:kube-system:')");
+    // A kubelet only for its own mirror pods.
+    expect(trust).toContain("'system:node:' + object.spec.nodeName == request.userInfo.username");
     expect(conditions.find((c) => c.name === "palisade-own-objects")?.expression).toContain(
       "controlparameters.palisade.dev",
     );
