@@ -24,7 +24,7 @@ import { catalog as defaultCatalog } from "./controls";
 import { isRecord } from "./engine/access";
 import type { CheckContext, Control, ResourceControl, StackControl } from "./engine/control";
 import { type ConfigExemption, type PalisadeConfig } from "./engine/config";
-import { annotationExemptions, configExemption } from "./engine/exemptions";
+import { annotationExemptions, configExemption, EXEMPT_ANNOTATION, lapsedConfigExemption } from "./engine/exemptions";
 import { resourceRef } from "./engine/kinds";
 import { podView } from "./engine/pod";
 import { LATEST, parsePolicyVersion } from "./engine/psa-version";
@@ -186,6 +186,57 @@ function exemptionOf(control: Control, object: KubeObject, raw: PolicySettings, 
   return configExemption(config, control.id, ref, ref.namespace ?? "default", now);
 }
 
+/** The config exemption of this control that covered the object but has lapsed (for the audit trail). */
+function lapsedOf(control: Control, object: KubeObject, raw: PolicySettings, now: Date): ConfigExemption | undefined {
+  const config = exemptionsConfig(control, raw);
+  if ((config.exemptions ?? []).length === 0) return undefined;
+  const ref = resourceRef(object);
+  return lapsedConfigExemption(config, control.id, ref, ref.namespace ?? "default", now);
+}
+
+/**
+ * The audit trail of one pack run. @pulumi/policy's server runs a resource's policies one after
+ * another in the order given, and likewise the stack policies, so the control policies record
+ * here what they exempted and `palisade-exemptions`, last in the list, reports it: a policy sees
+ * only its own config, so only the control's own policy knows its config exemptions.
+ */
+class ExemptionLedger {
+  private readonly byUrn = new Map<string, string[]>();
+  private stack: { readonly text: string; readonly urn?: string }[] = [];
+
+  exempted(control: Control, exemption: Exemption, v: Violation): string {
+    const until = exemption.until !== undefined ? ` until ${exemption.until}` : "";
+    return `exempted ${control.id} by ${exemption.source}${until} (${exemption.reason}): ${describeViolation(v)}`;
+  }
+
+  lapsed(control: Control, e: ConfigExemption): string {
+    return `the config exemption of ${control.id} (${e.reason}) lapsed on ${e.until ?? ""}: its findings are enforced again`;
+  }
+
+  addResource(urn: string, text: string): void {
+    const list = this.byUrn.get(urn) ?? [];
+    // Bounded: a run whose palisade-exemptions policy is disabled never takes its entries.
+    if (list.length < 1000) list.push(text);
+    if (this.byUrn.size < 100_000) this.byUrn.set(urn, list);
+  }
+
+  takeResource(urn: string): string[] {
+    const list = this.byUrn.get(urn) ?? [];
+    this.byUrn.delete(urn);
+    return list;
+  }
+
+  addStack(text: string, urn: string | undefined): void {
+    if (this.stack.length < 100_000) this.stack.push(urn === undefined ? { text } : { text, urn });
+  }
+
+  takeStack(): { readonly text: string; readonly urn?: string }[] {
+    const list = this.stack;
+    this.stack = [];
+    return list;
+  }
+}
+
 function describeViolation(v: Violation): string {
   return v.path ? `${v.message} (at ${v.path})` : v.message;
 }
@@ -217,7 +268,7 @@ function checkResource(control: ResourceControl, object: KubeObject, raw: Policy
   }
 }
 
-function resourcePolicy(control: ResourceControl, now: () => Date): ResourceValidationPolicy {
+function resourcePolicy(control: ResourceControl, now: () => Date, ledger: ExemptionLedger): ResourceValidationPolicy {
   const applies = (type: string): KubeType | undefined => {
     const kt = parseTypeToken(type);
     return kt !== undefined && control.kinds.includes(kt.kind) ? kt : undefined;
@@ -239,7 +290,13 @@ function resourcePolicy(control: ResourceControl, now: () => Date): ResourceVali
       // A patch changes only the fields it sets: "must set X" cannot be judged from it, a bad X can.
       if (kt.patch) violations = violations.filter((v) => v.path !== undefined && pathIsSet(object, v.path));
       if (violations.length === 0) return;
-      if (exemptionOf(control, object, raw, now()) !== undefined) return;
+      const exemption = exemptionOf(control, object, raw, now());
+      if (exemption !== undefined) {
+        for (const v of violations) ledger.addResource(args.urn, ledger.exempted(control, exemption, v));
+        return;
+      }
+      const lapsed = lapsedOf(control, object, raw, now());
+      if (lapsed !== undefined) ledger.addResource(args.urn, ledger.lapsed(control, lapsed));
       for (const v of violations) report(describeViolation(v));
     },
   };
@@ -263,7 +320,7 @@ function resourcePolicy(control: ResourceControl, now: () => Date): ResourceVali
   return policy;
 }
 
-function stackPolicy(control: StackControl, now: () => Date): StackValidationPolicy {
+function stackPolicy(control: StackControl, now: () => Date, ledger: ExemptionLedger): StackValidationPolicy {
   const policy: StackValidationPolicy = {
     name: control.id,
     description: `${control.title} (${control.references.catalog}, ${control.level})`,
@@ -302,9 +359,15 @@ function stackPolicy(control: StackControl, now: () => Date): StackValidationPol
       }
       for (const v of violations) {
         const target = v.object ?? {};
-        if (exemptionOf(control, target, raw, now()) !== undefined) continue;
         const urn = urns.get(target);
         const where = urn === undefined ? `${resourceRef(target).kind} ${resourceRef(target).name ?? ""}: ` : "";
+        const exemption = exemptionOf(control, target, raw, now());
+        if (exemption !== undefined) {
+          ledger.addStack(`${where}${ledger.exempted(control, exemption, v)}`, urn);
+          continue;
+        }
+        const lapsed = lapsedOf(control, target, raw, now());
+        if (lapsed !== undefined) ledger.addStack(`${where}${ledger.lapsed(control, lapsed)}`, urn);
         report(`${where}${describeViolation(v)}`, urn);
       }
     },
@@ -315,37 +378,39 @@ function stackPolicy(control: StackControl, now: () => Date): StackValidationPol
 }
 
 /**
- * The audit trail: an advisory policy that lists every finding an annotation exempts, with its
- * reason, and every exemption annotation that is itself wrong (no reason, lapsed).
+ * The audit trail: an advisory policy, last in the pack, that lists every finding an exemption
+ * let through (annotation or config, resource or stack control) with its reason and end date,
+ * every config exemption that lapsed, and every exemption annotation that is itself wrong (no
+ * reason, a bad or past date, an unknown control).
  */
-function exemptionsPolicy(controls: readonly ResourceControl[], now: () => Date): ResourceValidationPolicy {
+function exemptionsPolicy(
+  controls: readonly Control[],
+  now: () => Date,
+  ledger: ExemptionLedger,
+): ResourceValidationPolicy & StackValidationPolicy {
+  const known = new Set([...controls, ...defaultCatalog].map((c) => c.id));
   return {
     name: EXEMPTIONS_POLICY,
-    description:
-      "Findings exempted by palisade.dev/exempt annotations (an audit trail), and invalid exemption annotations",
+    description: "Findings exempted by annotation or config (an audit trail), lapsed and invalid exemptions",
     enforcementLevel: "advisory",
     severity: "low",
     remediationSteps: "Review each exemption and its reason; remove it when the workload can meet the control.",
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+      const recorded = ledger.takeResource(args.urn);
       const kt = parseTypeToken(args.type);
-      if (kt === undefined) return;
-      const object = asKubeObject(args.props, kt);
-      const annotations = object.metadata?.annotations;
-      if (!isRecord(annotations) || annotations["palisade.dev/exempt"] === undefined) return;
-      const exempt = annotationExemptions(object, now());
-      for (const p of exempt.problems) report(p);
-      if (exempt.exemption === undefined) return;
-      const known = new Set(controls.map((c) => c.id));
-      for (const id of exempt.listed)
-        if (!known.has(id) && !defaultCatalog.some((c) => c.id === id))
-          report(`palisade.dev/exempt names no control "${id}"`);
-      for (const control of controls) {
-        if (!exempt.controls.has(control.id) || !control.kinds.includes(kt.kind)) continue;
-        for (const v of checkResource(control, object, {})) {
-          const until = exempt.exemption.until ? ` until ${exempt.exemption.until}` : "";
-          report(`exempted ${control.id}${until} (${exempt.exemption.reason}): ${describeViolation(v)}`);
+      if (kt !== undefined) {
+        const object = asKubeObject(args.props, kt);
+        const annotations = object.metadata?.annotations;
+        if (isRecord(annotations) && annotations[EXEMPT_ANNOTATION] !== undefined) {
+          const exempt = annotationExemptions(object, now());
+          for (const p of exempt.problems) report(p);
+          for (const id of exempt.listed) if (!known.has(id)) report(`${EXEMPT_ANNOTATION} names no control "${id}"`);
         }
       }
+      for (const text of recorded) report(text);
+    },
+    validateStack: (_args: StackValidationArgs, report: ReportViolation) => {
+      for (const { text, urn } of ledger.takeStack()) report(text, urn);
     },
   };
 }
@@ -353,9 +418,10 @@ function exemptionsPolicy(controls: readonly ResourceControl[], now: () => Date)
 export function buildPolicies(options: PolicyOptions = {}): Policies {
   const controls = options.controls ?? defaultCatalog;
   const now = options.now ?? (() => new Date());
-  const resource = controls.filter((c): c is ResourceControl => c.scope === "resource");
+  const ledger = new ExemptionLedger();
   return [
-    ...controls.map((c) => (c.scope === "resource" ? resourcePolicy(c, now) : stackPolicy(c, now))),
-    exemptionsPolicy(resource, now),
+    ...controls.map((c) => (c.scope === "resource" ? resourcePolicy(c, now, ledger) : stackPolicy(c, now, ledger))),
+    // Last: it reports what the policies before it recorded for the same resource or stack.
+    exemptionsPolicy(controls, now, ledger),
   ];
 }

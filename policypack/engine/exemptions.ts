@@ -73,6 +73,22 @@ function matchesAny(patterns: readonly string[] | undefined, value: string | und
   return value !== undefined && patterns.some((p) => globMatch(p, value));
 }
 
+/** The config exemptions whose patterns cover this control on this resource, lapsed or not. */
+function coveringConfigExemptions(
+  config: PalisadeConfig,
+  controlId: string,
+  resource: ResourceRef,
+  namespace: string | undefined,
+): ConfigExemption[] {
+  return (config.exemptions ?? ([] as ConfigExemption[])).filter(
+    (e) =>
+      (e.controls.includes("*") || e.controls.includes(controlId)) &&
+      matchesAny(e.namespaces, namespace) &&
+      matchesAny(e.names, resource.name) &&
+      (e.kinds === undefined || e.kinds.includes(resource.kind)),
+  );
+}
+
 /** The first config exemption covering this control on this resource that has not lapsed. */
 export function configExemption(
   config: PalisadeConfig,
@@ -81,15 +97,29 @@ export function configExemption(
   namespace: string | undefined,
   now: Date,
 ): Exemption | undefined {
-  for (const e of config.exemptions ?? ([] as ConfigExemption[])) {
-    if (!e.controls.includes("*") && !e.controls.includes(controlId)) continue;
-    if (!matchesAny(e.namespaces, namespace)) continue;
-    if (!matchesAny(e.names, resource.name)) continue;
-    if (e.kinds !== undefined && !e.kinds.includes(resource.kind)) continue;
-    if (e.until !== undefined && e.until < today(now)) continue;
-    return e.until !== undefined
-      ? { source: "config", reason: e.reason, until: e.until }
-      : { source: "config", reason: e.reason };
-  }
-  return undefined;
+  const day = today(now);
+  const e = coveringConfigExemptions(config, controlId, resource, namespace).find(
+    (x) => x.until === undefined || x.until >= day,
+  );
+  if (e === undefined) return undefined;
+  return e.until !== undefined
+    ? { source: "config", reason: e.reason, until: e.until }
+    : { source: "config", reason: e.reason };
+}
+
+/**
+ * A config exemption that would cover this control on this resource but has lapsed, when no
+ * valid one does: the finding is enforced again, and the audit trail says why.
+ */
+export function lapsedConfigExemption(
+  config: PalisadeConfig,
+  controlId: string,
+  resource: ResourceRef,
+  namespace: string | undefined,
+  now: Date,
+): ConfigExemption | undefined {
+  const day = today(now);
+  const covering = coveringConfigExemptions(config, controlId, resource, namespace);
+  if (covering.some((x) => x.until === undefined || x.until >= day)) return undefined;
+  return covering[0];
 }

@@ -1,6 +1,6 @@
 /** Preview-time behaviour: unknown values, patches and annotation exemptions through the pack. */
 import { buildPolicies, EXEMPTIONS_POLICY } from "../../policypack/policies";
-import { analyzeResource, remediate, UNKNOWN } from "./harness";
+import { analyzeResource, analyzeStack, remediate, UNKNOWN } from "./harness";
 
 const policies = buildPolicies({ now: () => new Date("2026-06-01T00:00:00Z") });
 const hostNetwork = policies.filter((p) => p.name === "pod-host-network" || p.name === EXEMPTIONS_POLICY);
@@ -82,7 +82,7 @@ describe("annotation exemptions in the pack", () => {
       expect.objectContaining({
         policyName: EXEMPTIONS_POLICY,
         enforcementLevel: "advisory",
-        message: expect.stringMatching(/^exempted pod-host-network \(CNI agent\): /),
+        message: expect.stringMatching(/^exempted pod-host-network by annotation \(CNI agent\): /),
       }),
     ]);
   });
@@ -97,13 +97,85 @@ describe("annotation exemptions in the pack", () => {
     expect(d[1]!.message).toMatch(/exempt-reason is required/);
   });
 
-  it("config exemptions per policy", async () => {
+  it("config exemptions per policy silence the control and are listed in the audit policy with the reason", async () => {
     const d = await analyzeResource(
       hostNetwork,
       { type: "kubernetes:apps/v1:Deployment", props: deployment({ hostNetwork: true, containers: [] }) },
-      { "pod-host-network": { exemptions: [{ namespaces: ["sh*"], reason: "legacy" }] } },
+      { "pod-host-network": { exemptions: [{ namespaces: ["sh*"], reason: "legacy", until: "2026-12-31" }] } },
     );
-    expect(d).toEqual([]);
+    expect(d).toEqual([
+      expect.objectContaining({
+        policyName: EXEMPTIONS_POLICY,
+        enforcementLevel: "advisory",
+        message: expect.stringMatching(/^exempted pod-host-network by config until 2026-12-31 \(legacy\): /),
+      }),
+    ]);
+  });
+
+  it("a lapsed config exemption no longer exempts, and the audit policy says it lapsed", async () => {
+    const d = await analyzeResource(
+      hostNetwork,
+      { type: "kubernetes:apps/v1:Deployment", props: deployment({ hostNetwork: true, containers: [] }) },
+      { "pod-host-network": { exemptions: [{ namespaces: ["shop"], reason: "legacy", until: "2026-05-31" }] } },
+    );
+    expect(d.map((x) => [x.policyName, x.enforcementLevel])).toEqual([
+      ["pod-host-network", "mandatory"],
+      [EXEMPTIONS_POLICY, "advisory"],
+    ]);
+    expect(d[1]!.message).toBe(
+      "the config exemption of pod-host-network (legacy) lapsed on 2026-05-31: its findings are enforced again",
+    );
+  });
+});
+
+describe("stack controls' exemptions in the pack", () => {
+  const stackPolicies = policies.filter(
+    (p) => p.name === "rbac-admin-equivalent-binding" || p.name === EXEMPTIONS_POLICY,
+  );
+  const binding = (annotations?: Record<string, string>) => ({
+    type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+    urn: "urn:pulumi:dev::p::kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding::devs-edit",
+    props: {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: "devs-edit", ...(annotations ? { annotations } : {}) },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "devs" }],
+    },
+  });
+
+  it("without an exemption the stack control reports the binding", async () => {
+    const d = await analyzeStack(stackPolicies, [binding()]);
+    expect(d.map((x) => x.policyName)).toEqual(["rbac-admin-equivalent-binding"]);
+  });
+
+  it("an annotation exemption of a stack control is listed in the audit policy, on the exempted resource", async () => {
+    const d = await analyzeStack(stackPolicies, [
+      binding({
+        "palisade.dev/exempt": "rbac-admin-equivalent-binding",
+        "palisade.dev/exempt-reason": "break-glass group",
+      }),
+    ]);
+    expect(d).toEqual([
+      expect.objectContaining({
+        policyName: EXEMPTIONS_POLICY,
+        enforcementLevel: "advisory",
+        urn: binding().urn,
+        message: expect.stringMatching(/^exempted rbac-admin-equivalent-binding by annotation \(break-glass group\): /),
+      }),
+    ]);
+  });
+
+  it("a config exemption of a stack control is listed too", async () => {
+    const d = await analyzeStack(stackPolicies, [binding()], {
+      "rbac-admin-equivalent-binding": { exemptions: [{ names: ["devs-*"], reason: "reviewed in SEC-12" }] },
+    });
+    expect(d).toEqual([
+      expect.objectContaining({
+        policyName: EXEMPTIONS_POLICY,
+        message: expect.stringMatching(/^exempted rbac-admin-equivalent-binding by config \(reviewed in SEC-12\): /),
+      }),
+    ]);
   });
 });
 
