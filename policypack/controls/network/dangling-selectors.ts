@@ -4,6 +4,7 @@ import { stackControl } from "../define";
 import { declaredIn } from "../namespace/namespaces";
 import { activeRules, isNetworkPolicy, peerSelector, podSelectorOf, ruleLabel } from "./policy";
 import { describeSelector, isEverything, labelsOf, parseSelector, selects, type Selector } from "./selectors";
+import { operatorFor } from "../controller-made";
 
 /**
  * A NetworkPolicy whose podSelector (or a same-namespace peer's podSelector) matches no pod is
@@ -11,6 +12,10 @@ import { describeSelector, isEverything, labelsOf, parseSelector, selects, type 
  * elsewhere once a pod gets those labels. Checked against the pod templates of the set, only in
  * namespaces where the set has workloads (a set of policies alone cannot tell); peers with a
  * namespaceSelector point at other namespaces and are not checked. Empty selectors always match.
+ * A selector that asks for the pods an operator makes from a custom resource of the namespace
+ * (controller-made.ts: a label value naming the resource, or a label key in its API domain)
+ * cannot be verified from the set and is passed over: reporting it would ask the reviewer to fix
+ * what is right.
  */
 export const networkDanglingSelectors = stackControl({
   id: "network-dangling-selectors",
@@ -31,6 +36,12 @@ export const networkDanglingSelectors = stackControl({
     for (const [namespace, entries] of workloads) {
       const labelSets = entries.map((w) => labelsOf(w.pod.metadata));
       const memo = new Map<string, boolean>();
+      const madeByOperator = (selector: Selector): boolean =>
+        operatorFor(
+          stack,
+          namespace,
+          selector.requirements.filter((r) => r.operator === "In" || r.operator === "Exists"),
+        ) !== undefined;
       const matchesSome = (selector: Selector): boolean => {
         const key = describeSelector(selector);
         let hit = memo.get(key);
@@ -49,7 +60,7 @@ export const networkDanglingSelectors = stackControl({
             path: "spec.podSelector",
             object: policy,
           });
-        } else if (!isEverything(own) && !matchesSome(own)) {
+        } else if (!isEverything(own) && !matchesSome(own) && !madeByOperator(own)) {
           out.push({
             message: `spec.podSelector ${describeSelector(own)} matches no pod template in namespace ${JSON.stringify(namespace)}`,
             path: "spec.podSelector",
@@ -62,7 +73,8 @@ export const networkDanglingSelectors = stackControl({
             const raw = p.peer["podSelector"];
             if (raw === undefined || raw === null) continue;
             const selector = parseSelector(raw);
-            if (selector !== undefined && (isEverything(selector) || matchesSome(selector))) continue;
+            if (selector !== undefined && (isEverything(selector) || matchesSome(selector) || madeByOperator(selector)))
+              continue;
             out.push({
               message:
                 selector === undefined

@@ -5,6 +5,7 @@ import { POD_KINDS, type PodView } from "../../engine/pod";
 import type { StackIndex } from "../../engine/stack";
 import type { KubeObject, Violation } from "../../engine/types";
 import { stackControl } from "../define";
+import { runtimeCreator } from "../controller-made";
 
 type RefKind = "Secret" | "ConfigMap";
 
@@ -120,6 +121,10 @@ function assumed(patterns: readonly string[], namespace: string, name: string): 
  * otherwise the pod sticks in CreateContainerConfigError or ContainerCreating. References marked
  * `optional: true` are exempt. Manifest sets often use Secrets created elsewhere (an external
  * secrets operator, another stack): list those in assumeExisting. Hence also the low severity.
+ * An object the set makes at runtime is passed over: one named by a Job's or an init container's
+ * command line (kube-webhook-certgen's --secret-name) or by a custom resource's spec (a
+ * Certificate's secretName), in the same namespace (controller-made.ts). A volume cannot come
+ * from its own pod's init container (the kubelet mounts volumes before init containers run).
  * A `*Patch` of the object counts as proof it exists in the cluster.
  */
 export const secretConfigMapRefsExist = stackControl({
@@ -152,6 +157,8 @@ export const secretConfigMapRefsExist = stackControl({
         if (ref.optional || assumed(assume, w.namespace, ref.name)) continue;
         const found = stack.inNamespace(ref.kind, w.namespace).filter((o) => o.metadata?.name === ref.name);
         if (found.length === 0) {
+          const creator = runtimeCreator(stack, w.namespace, ref.name);
+          if (creator !== undefined && (creator !== w.object || !ref.path.includes(".volumes["))) continue;
           out.push({
             object: w.object,
             message: `${ref.from} references ${ref.kind} ${JSON.stringify(ref.name)}, which is not declared in namespace ${JSON.stringify(w.namespace)}`,

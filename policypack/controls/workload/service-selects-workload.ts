@@ -3,12 +3,15 @@ import { describe as describeResource, resourceRef } from "../../engine/kinds";
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
 import { labelsOf } from "../network/selectors";
+import { mapRequirements, operatorFor } from "../controller-made";
 
 /**
  * OPS-007. A Service whose selector matches no pod template in its namespace sends traffic
  * nowhere, or — worse — to whatever pod later carries those labels, which NetworkPolicies written
  * for the intended workload do not expect. Judged only where the set holds workloads of that
- * namespace: otherwise the pods may come from elsewhere.
+ * namespace: otherwise the pods may come from elsewhere. Nor when the selector asks for pods an
+ * operator makes from a custom resource of the namespace (controller-made.ts): the set cannot
+ * show those pods, so there is nothing to verify and nothing for the reviewer to fix.
  */
 export const serviceSelectsWorkload = stackControl({
   id: "service-selects-workload",
@@ -34,7 +37,7 @@ export const serviceSelectsWorkload = stackControl({
         const labels = labelsOf(w.pod.metadata);
         return wanted.every(([k, v]) => labels[k] === v);
       });
-      if (matched) continue;
+      if (matched || operatorFor(stack, namespace, mapRequirements(selector)) !== undefined) continue;
       const shown = wanted.map(([k, v]) => `${k}=${String(v)}`).join(",");
       out.push({
         object: service,
