@@ -9,12 +9,14 @@ import { oneOf, parseArgs, UsageError } from "./args";
 import { controlsJson, controlsReference, controlsTable, updateReadme } from "./catalog-doc";
 import { repoRoot } from "./paths";
 import { runExport } from "./export";
+import { runReach } from "./reach";
 import { CHECK_USAGE, EXIT_INPUT, EXIT_OK, packageVersion, runCheck, type Io } from "./check";
 
 const USAGE = `Usage: palisade <command> [options]
 
 Commands:
   check [PATH…]        check manifests against the catalog (palisade check --help)
+  reach [PATH…]        the connectivity the NetworkPolicies allow (palisade reach --help)
   export vap           write ValidatingAdmissionPolicies for the cluster (palisade export --help)
   controls             print the catalog (--format text|markdown|json)
   docs [--write|--check]  regenerate (or verify) docs/controls.md and the README's control table
@@ -76,6 +78,8 @@ export async function main(argv: readonly string[], io?: Partial<Io>): Promise<n
     switch (command) {
       case "check":
         return await runCheck(rest, fullIo);
+      case "reach":
+        return await runReach(rest, fullIo);
       case "export":
         return runExport(rest, fullIo);
       case "controls":

@@ -45,7 +45,7 @@ export interface PodEndpoint {
   readonly hostNetwork: boolean;
   /** Known pod addresses (a Pod's status.podIPs); empty when unknown. */
   readonly addresses: readonly Address[];
-  /** True for the cluster DNS stand-in, which the set does not declare. */
+  /** True for stand-ins (the cluster DNS, a namespace's pods), which the set does not declare. */
   readonly synthetic: boolean;
 }
 
@@ -69,7 +69,16 @@ export interface EndpointOptions {
   readonly clusterDns?: boolean;
   /** Add the outside endpoints. @default true */
   readonly outside?: boolean;
+  /**
+   * Add one stand-in pod group to every declared namespace that holds no workload, labelled as
+   * a HardenedWorkload of the namespace's tenant would be (`palisade.dev/tenant`), so a set of
+   * namespaces alone (the stacks/ baseline) still shows what their tenants' pods could reach.
+   * @default false
+   */
+  readonly standInPods?: boolean;
 }
+
+export const TENANT_LABEL = "palisade.dev/tenant";
 
 export const CLUSTER_DNS_NAMESPACE = "kube-system";
 export const CLUSTER_DNS_LABELS: Readonly<Record<string, string>> = { "k8s-app": "kube-dns" };
@@ -164,6 +173,23 @@ export function clusterDnsEndpoint(): PodEndpoint {
       { name: "dns-tcp", port: 53, protocol: "TCP" },
       { name: "metrics", port: 9153, protocol: "TCP" },
     ],
+    hostNetwork: false,
+    addresses: [],
+    synthetic: true,
+  };
+}
+
+/** A stand-in pod group for a namespace with no workloads: a tenant pod (see EndpointOptions.standInPods). */
+export function standInPodEndpoint(namespace: NamespaceInfo): PodEndpoint {
+  const tenant = namespace.labels[TENANT_LABEL];
+  return {
+    kind: "pods",
+    id: `${namespace.name}/(pods)`,
+    namespace: namespace.name,
+    name: "(pods)",
+    workloadKind: "Pod",
+    labels: tenant === undefined ? {} : { [TENANT_LABEL]: tenant },
+    ports: [],
     hostNetwork: false,
     addresses: [],
     synthetic: true,

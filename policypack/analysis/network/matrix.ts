@@ -1,13 +1,14 @@
 /**
  * The whole relation: every (source, destination) pair the policies allow anything between.
- * Pairs of two outside endpoints are left out (policies say nothing about them).
+ * Pairs of two outside endpoints are left out (policies say nothing about them), and so are
+ * connections from the cluster DNS stand-in (what the DNS pods may open is not the question).
  *
  * Cost: for an ingress-isolated destination only the endpoints some ingress rule matches are
  * candidates (each peer's matches are computed once, pods looked up by namespace), so a set
  * with default-deny everywhere costs about the edges it has; an open destination is checked
  * against every endpoint.
  */
-import type { Endpoint } from "./endpoints";
+import { isClusterDns, type Endpoint } from "./endpoints";
 import { connection, peerCertainty, type ConnectionReach } from "./decide";
 import { selectingPolicies, selectsNamespace, type ReachModel } from "./model";
 import type { CompiledPeer, CompiledPolicy } from "./policies";
@@ -72,6 +73,7 @@ export function reachability(model: ReachModel): ConnectionReach[] {
     for (const i of indices) {
       const src = model.endpoints[i] as Endpoint;
       if (src.kind === "outside" && dst.kind === "outside") continue;
+      if (src.kind === "pods" && src.synthetic && isClusterDns(src)) continue;
       const c = connection(model, src, dst);
       if (!isEmpty(c.sure) || !isEmpty(c.maybe)) (bySource[i] as ConnectionReach[]).push(c);
     }

@@ -18,6 +18,7 @@ import {
   outsideEndpoints,
   parseClusterCidrs,
   podEndpoints,
+  standInPodEndpoint,
   CLUSTER_DNS_NAMESPACE,
   type Endpoint,
   type EndpointOptions,
@@ -67,6 +68,9 @@ export function buildReachModel(objects: readonly KubeObject[] | StackIndex, opt
   );
   const namespaces = namespacesOf(stack, policies);
   const pods: PodEndpoint[] = podEndpoints(stack);
+  if (options.standInPods === true)
+    for (const ns of namespaces.values())
+      if (ns.declared && !pods.some((p) => p.namespace === ns.name)) pods.push(standInPodEndpoint(ns));
   if (options.clusterDns !== false && !pods.some(isClusterDns)) {
     pods.push(clusterDnsEndpoint());
     if (!namespaces.has(CLUSTER_DNS_NAMESPACE))

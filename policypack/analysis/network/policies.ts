@@ -72,6 +72,7 @@ export interface CompiledPolicy {
 
 export interface PolicyProblem {
   readonly policy: string;
+  readonly object: KubeObject;
   readonly path: string;
   readonly message: string;
 }
@@ -185,7 +186,7 @@ export function compilePolicies(
     for (const view of activeRules(object)) rules[view.direction].push(compileRule(policy, view, messages));
     for (const m of messages) {
       const colon = m.indexOf(": ");
-      problems.push({ policy: name, path: m.slice(0, colon), message: m.slice(colon + 2) });
+      problems.push({ policy: name, object, path: m.slice(0, colon), message: m.slice(colon + 2) });
     }
     policies.push(policy);
   }
