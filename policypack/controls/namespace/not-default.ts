@@ -7,7 +7,9 @@ import { NAMESPACED_KINDS } from "../../engine/kinds";
  * has no Pod Security labels, NetworkPolicies or quotas of its own and is shared by everyone
  * who forgets a namespace. An unset namespace is reported too: it lands in `default` (or in
  * whatever namespace the kubeconfig context or the Pulumi provider names), which a reviewer of
- * the manifest cannot see.
+ * the manifest cannot see, unless the run names it (`defaultNamespace` in the config, the Pulumi
+ * provider's namespace): an install file without namespaces, applied with `kubectl apply -n
+ * gitops`, is how many projects ship, and its objects land in gitops, not in default.
  */
 export const namespaceNotDefault = resourceControl({
   id: "namespace-not-default",
@@ -28,10 +30,12 @@ export const namespaceNotDefault = resourceControl({
   cel: {
     validations: [{ expression: "request.namespace != 'default'" }],
   },
-  check(object) {
+  check(object, ctx) {
     if (isNamespaced(object) !== true) return [];
     const ns = object.metadata?.namespace;
     if (typeof ns !== "string" || ns === "") {
+      const target = ctx.defaultNamespace;
+      if (target !== undefined && target !== "" && target !== "default") return [];
       return [
         {
           message:

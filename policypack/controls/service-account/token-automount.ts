@@ -3,6 +3,7 @@ import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
 import { accountIndex, accountKey, accountOf } from "./accounts";
+import { BindingIndex } from "../rbac/roles";
 
 /**
  * The API token is mounted unless switched off: the effective value is the pod's
@@ -10,7 +11,10 @@ import { accountIndex, accountKey, accountOf } from "./accounts";
  * The ServiceAccount is resolved in the set (same namespace; an unset name is "default"), with
  * patches applied. Trivy passes the unset default and Checkov ignores the ServiceAccount's
  * setting; both are wrong. Pods that need a token set the pod field to true or, better, mount a
- * projected token with an audience.
+ * projected token with an audience. A pod whose ServiceAccount the set itself binds to a role (by
+ * name, not through a group) calls the API server: the mounted token is how it authenticates (it
+ * is already a projected, expiring token), so it is not reported; the role controls judge what
+ * that token can do.
  */
 export const saTokenAutomount = stackControl({
   id: "sa-token-automount",
@@ -28,6 +32,9 @@ export const saTokenAutomount = stackControl({
   kinds: POD_KINDS,
   checkStack(stack) {
     const accounts = accountIndex(stack);
+    const bindings = new BindingIndex(stack);
+    const callsTheApi = (namespace: string, name: string): boolean =>
+      bindings.forServiceAccount(namespace, name).some((ref) => ref.subject.kind === "ServiceAccount");
     const out: Violation[] = [];
     for (const w of stack.workloads) {
       // A patch need not repeat the fields that decide this; its workload is judged where declared.
@@ -35,6 +42,7 @@ export const saTokenAutomount = stackControl({
       const path = join(w.pod.specPath, "automountServiceAccountToken");
       const own = bool(w.pod.spec["automountServiceAccountToken"]);
       if (own === false) continue;
+      if (callsTheApi(w.namespace, accountOf(w.pod).name)) continue;
       if (own === true) {
         out.push({
           message: "automountServiceAccountToken=true mounts the ServiceAccount token into every container",
