@@ -7,33 +7,19 @@
  * aliases, tags, folded or multi-line scalars, quoted or non-string keys, merge keys, duplicate
  * keys, tabs, CR line ends, directives, `...`, a scalar that would spill onto the next line, …)
  * it gives up and returns undefined, and parseManifests parses the whole text with the `yaml`
- * package as before. Scalars are resolved by the `yaml` package's own YAML 1.1 tags (the same
- * test regexes and resolvers its composer uses), so `yes`, `0755`, `1:20`, `.inf` and dates come
- * out exactly as they would there. bench/verify-parse.js compares the two on every corpus and
- * on generated edge cases.
+ * package as before. Scalars are resolved by go-yaml v2's rules (resolvePlain), so `yes`,
+ * `0755`, `0o65` and `1:20` come out exactly as kubectl reads them. The differential suite
+ * (test/yaml/) holds it to kubectl's own decoder.
  *
  * Why: the `yaml` package builds a token stream, a CST and a document tree before the plain
  * values; for a large manifest set that is most of `palisade check`'s time (see docs/benchmarks.md).
  */
-import { Document, isScalar, type ScalarTag } from "yaml";
-
 /** One document: its value, the line of its root mapping, and the lines of `items[i]` (Lists). */
 export interface FastDocument {
   readonly value: Record<string, unknown>;
   readonly line: number;
   readonly itemLines: readonly number[];
 }
-
-const OPTIONS = { version: "1.1", merge: true, uniqueKeys: true } as const;
-const schemaDoc = new Document(null, OPTIONS);
-const SCALAR_TAGS = schemaDoc.schema.tags.filter(
-  (t): t is ScalarTag => (t as ScalarTag).test instanceof RegExp && (t as ScalarTag).default === true,
-);
-const KEY_TAGS = schemaDoc.schema.tags.filter(
-  (t): t is ScalarTag =>
-    (t as ScalarTag).test instanceof RegExp &&
-    ((t as ScalarTag).default === true || (t as ScalarTag).default === "key"),
-);
 
 /** Thrown (and caught in fastParse) when the text leaves the subset. */
 class Unsupported extends Error {}
@@ -67,30 +53,107 @@ const INDICATOR = new Set([
   "@",
   "`",
 ]);
-/** First characters of plain scalars that some 1.1 tag other than str could match. */
-const MAYBE_TYPED = new Set([..."~nNyYtTfFoO-+.0123456789<"]);
-const JSON_ESCAPES = new Set(['"', "\\", "/", "b", "f", "n", "r", "t", "u"]);
+/**
+ * Escapes of double-quoted scalars that go-yaml v2 and JSON.parse read alike. go-yaml has no
+ * `\/` (an error there) and reads `\uD83D` as an invalid code point: neither is ours.
+ */
+const JSON_ESCAPES = new Set(['"', "\\", "b", "f", "n", "r", "t", "u"]);
 
-/** The value of a plain scalar, resolved as the `yaml` package's 1.1 schema resolves it. */
-function plainValue(source: string): unknown {
-  if (source !== "" && (!MAYBE_TYPED.has(source[0] as string) || (source.length > 5 && /^[A-Za-z]/.test(source))))
-    return source;
-  for (const tag of SCALAR_TAGS) {
-    if (!(tag.test as RegExp).test(source)) continue;
-    let failed = false;
-    const res = tag.resolve(source, () => (failed = true), schemaDoc.options);
-    if (failed) bail();
-    // Document.toJS keeps scalar values as they are (a timestamp stays a Date).
-    return isScalar(res) ? res.value : res;
+/** A plain scalar that go-yaml reads as ±infinity or NaN: JSON cannot carry it (kubectl fails). */
+export const NON_FINITE: unique symbol = Symbol("non-finite");
+
+// go-yaml v2's resolve table (resolve.go): the words a plain scalar is looked up in first.
+const PLAIN_WORDS = new Map<string, unknown>();
+for (const w of ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]) PLAIN_WORDS.set(w, true);
+for (const w of ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]) PLAIN_WORDS.set(w, false);
+for (const w of ["", "~", "null", "Null", "NULL"]) PLAIN_WORDS.set(w, null);
+for (const w of [".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"])
+  PLAIN_WORDS.set(w, NON_FINITE);
+
+/** go-yaml's `yamlStyleFloat`: the only spellings it hands to strconv.ParseFloat after the integer forms. */
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+/** strconv.ParseInt/ParseUint with base 0 (after go-yaml removed every `_`). */
+const GO_INT = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0([0-7]*)|([1-9][0-9]*))$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * A Go integer literal as strconv.ParseInt, then ParseUint, read it with base 0 (go-yaml has
+ * removed every `_`): its exact decimal, or undefined when it is not one or out of range.
+ */
+export function goIntegerText(plain: string): string | undefined {
+  const m = GO_INT.exec(plain);
+  if (m === null) return undefined;
+  const [, sign, hex, oct, bin, zeroOct, dec] = m;
+  let v: bigint;
+  if (hex !== undefined) v = BigInt(`0x${hex}`);
+  else if (oct !== undefined) v = BigInt(`0o${oct}`);
+  else if (bin !== undefined) v = BigInt(`0b${bin}`);
+  else if (zeroOct !== undefined) v = zeroOct === "" ? 0n : BigInt(`0o${zeroOct}`);
+  else v = BigInt(dec as string);
+  if (sign === "-") v = -v;
+  // ParseInt first (int64); ParseUint takes no sign at all.
+  if (v >= INT64_MIN && v <= INT64_MAX) return String(v);
+  if (sign === "" && v <= UINT64_MAX) return String(v);
+  return undefined;
+}
+
+/**
+ * The value go-yaml v2 (what kubectl and the API server read YAML with) gives an untagged plain
+ * scalar decoded into interface{}: its resolve() table, then base-0 Go integers (`0o65`, `0x1F`,
+ * `0755`, `_` ignored), then decimal floats; anything else — `1:20`, timestamps, `1e400` — stays
+ * a string. `.inf`/`.nan` give NON_FINITE (JSON has no such number).
+ */
+export function resolvePlain(source: string): unknown {
+  const word = PLAIN_WORDS.get(source);
+  if (word !== undefined || PLAIN_WORDS.has(source)) return word;
+  const c = source.charCodeAt(0);
+  if (c === 46 /* . */) {
+    // strconv.ParseFloat on the raw text: digits, `_` between digits, an optional exponent.
+    const m = /^\.([0-9_]+)(?:[eE][-+]?([0-9_]+))?$/.exec(source);
+    if (m === null || !/[0-9]/.test(m[1] as string) || (m[2] !== undefined && !/[0-9]/.test(m[2]))) return source;
+    if (source.includes("_") && !underscoreOK(source)) return source;
+    const f = Number(source.replace(/_/g, ""));
+    return Number.isFinite(f) ? f : source;
+  }
+  const digit = c >= 48 && c <= 57;
+  if (!digit && c !== 43 /* + */ && c !== 45 /* - */) return source;
+  const plain = source.includes("_") ? source.replace(/_/g, "") : source;
+  const i = goIntegerText(plain);
+  if (i !== undefined) return Number(i);
+  if (YAML_STYLE_FLOAT.test(plain)) {
+    const f = Number(plain);
+    return Number.isFinite(f) ? f : source; // ParseFloat's range error leaves the text a string
   }
   return source;
 }
 
-/** A plain key: only one that every tag leaves a string (no numbers, booleans, null or `<<`). */
+/** strconv's underscoreOK for a decimal: each `_` between two digits. */
+function underscoreOK(s: string): boolean {
+  let saw = "^";
+  for (const ch of s) {
+    if (ch >= "0" && ch <= "9") saw = "0";
+    else if (ch === "_") {
+      if (saw !== "0") return false;
+      saw = "_";
+    } else if (saw === "_") return false;
+    else saw = "!";
+  }
+  return saw !== "_";
+}
+
+/** The value of a plain scalar, as go-yaml reads it, or bail for what the slow path must report. */
+function plainValue(source: string): unknown {
+  const v = resolvePlain(source);
+  if (v === NON_FINITE) bail();
+  return v;
+}
+
+/** A plain key: only one go-yaml reads as a string (no numbers, booleans, null or `<<`). */
 function plainKey(source: string): string {
-  if (source.length > 1000 || source === "__proto__") bail();
-  if (!MAYBE_TYPED.has(source[0] as string) || (source.length > 5 && /^[A-Za-z]/.test(source))) return source;
-  for (const tag of KEY_TAGS) if ((tag.test as RegExp).test(source)) bail();
+  if (source.length > 1000 || source === "__proto__" || source === "<<") bail();
+  if (resolvePlain(source) !== source) bail();
   return source;
 }
 
@@ -126,8 +189,13 @@ class Parser {
   private readonly indent: Int32Array;
   private li = 0;
   private end = 0;
+  /** Entries and items left in the node budget (parse.ts's per-document limit). */
+  private budget: number;
+  private readonly maxNodes: number;
 
-  constructor(text: string) {
+  constructor(text: string, maxNodes: number) {
+    this.maxNodes = maxNodes;
+    this.budget = maxNodes;
     this.lines = text.split("\n");
     this.indent = new Int32Array(this.lines.length);
     for (let i = 0; i < this.lines.length; i++) {
@@ -156,8 +224,7 @@ class Parser {
       if (!boundary) continue;
       const doc = this.document(start, i);
       if (doc !== undefined) docs.push(doc);
-      // After an explicit `---` an empty document is an empty scalar (an error there): not ours.
-      else if (start > 0) bail();
+      // An empty document (after `---` or not) is null to go-yaml: kubectl skips it, so do we.
       start = i + 1;
     }
     return docs;
@@ -165,6 +232,7 @@ class Parser {
 
   private document(start: number, end: number): FastDocument | undefined {
     this.end = end;
+    this.budget = this.maxNodes;
     this.li = this.next(start);
     if (this.li >= end) return undefined; // empty (or comments only)
     if (this.indent[this.li] !== 0) bail();
@@ -201,6 +269,7 @@ class Parser {
         if (this.indent[this.li] !== n || this.isDash(this.li)) bail();
       }
       first = false;
+      if (--this.budget < 0) bail(); // the slow path reports the limit
       const s = this.lines[this.li] as string;
       if (INDICATOR.has(s[n] as string)) bail();
       const colon = keyColon(s, n);
@@ -224,6 +293,7 @@ class Parser {
       if (this.li >= this.end || (this.indent[this.li] as number) < n) break;
       if (this.indent[this.li] !== n) bail();
       if (!this.isDash(this.li)) break; // the parent mapping's next key (a compact sequence)
+      if (--this.budget < 0) bail();
       const s = this.lines[this.li] as string;
       let c = n + 1;
       while (c < s.length && s.charCodeAt(c) === 32) c++;
@@ -274,6 +344,7 @@ class Parser {
         const c = s.charCodeAt(i);
         if (c === 92 /* \ */) {
           if (!JSON_ESCAPES.has(s[i + 1] as string)) bail();
+          if (s[i + 1] === "u" && /^[dD][89a-fA-F]/.test(s.slice(i + 2, i + 4))) bail();
           escaped = true;
           i++;
         } else if (c === 34 /* " */) break;
@@ -373,10 +444,10 @@ class Parser {
  * The documents of `text` that have content, or undefined when the text needs the `yaml` package
  * (anything outside the subset, any error, a document that is not a mapping).
  */
-export function fastParse(text: string): FastDocument[] | undefined {
+export function fastParse(text: string, maxNodes = Infinity): FastDocument[] | undefined {
   if (UNSUPPORTED_CHARS.test(text)) return undefined;
   try {
-    return new Parser(text).documents();
+    return new Parser(text, maxNodes).documents();
   } catch (err) {
     if (err === UNSUPPORTED || err instanceof RangeError) return undefined; // RangeError: deep nesting
     throw err;

@@ -210,7 +210,7 @@ describe("palisade check: bad input is a clear error and exit 2", () => {
     [
       "bomb.yaml",
       `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n`,
-      /bomb\.yaml:1:1: .*alias/,
+      /bomb\.yaml:\d+:\d+: .*alias/,
     ],
     ["scalar.yaml", "just a string\n", /scalar\.yaml:1:1: document is not a mapping/],
     ["seq.yaml", "- a\n- b\n", /seq\.yaml:1:1: document is not a mapping \(found a sequence\)/],

@@ -1,25 +1,28 @@
 /**
- * The fast path for plain block YAML must give exactly what the `yaml` package gives (YAML 1.1,
- * as kubectl reads it), or step aside: a differential property over generated manifests.
+ * The fast path for plain block YAML must give exactly what the full reader gives (both are held
+ * to kubectl's own decoder in test/yaml/differential.test.ts), or step aside — and it must not
+ * step aside so often that this checks nothing: most generated block manifests must take it.
  */
 import fc from "fast-check";
-import { parseAllDocuments, stringify } from "yaml";
+import { stringify } from "yaml";
 import { fastParse } from "../../policypack/engine/fast-yaml";
-import { parseManifests } from "../../policypack/engine/parse";
+import { parseDocuments, parseManifests } from "../../policypack/engine/parse";
 
-const reference = (text: string): unknown[] =>
-  parseAllDocuments(text, { version: "1.1", merge: true, uniqueKeys: true })
-    .map((d) => d.toJS({ maxAliasCount: 100 }) as unknown)
-    .filter((v) => v !== null);
-
+const text = fc.stringMatching(/^[a-zA-Z0-9 .:#'"_-]{0,10}$/);
 const scalar = fc.oneof(
-  fc.string(),
+  text,
+  { arbitrary: fc.string(), weight: 1 },
   fc.constantFrom(
     "yes",
     "no",
     "on",
     "off",
+    "y",
+    "n",
     "0755",
+    "0o65",
+    "0O65",
+    "09",
     "1:20",
     ".inf",
     "~",
@@ -29,17 +32,25 @@ const scalar = fc.oneof(
     "-0",
     "+12",
     "1e3",
+    "1e400",
+    "1_000",
+    ".5_0",
+    "18446744073709551615",
     "true",
     "",
   ),
   fc.integer(),
-  fc.double({ noNaN: true }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.boolean(),
   fc.constant(null),
 );
 const key = fc.oneof(
-  fc.constantFrom("apiVersion", "kind", "metadata", "spec", "name", "image", "ports", "a b", "x:y", "#c", "- d"),
-  fc.string({ maxLength: 8 }),
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom("apiVersion", "kind", "metadata", "spec", "name", "image", "ports", "a b", "k-1"),
+  },
+  { weight: 1, arbitrary: fc.constantFrom("x:y", "#c", "- d", "1", "y", "<<") },
+  { weight: 1, arbitrary: text },
 );
 const value = fc.letrec((tie) => ({
   v: fc.oneof(
@@ -57,27 +68,45 @@ const manifest = fc.record({
 });
 
 describe("fast-yaml", () => {
-  it("agrees with the yaml package on generated manifests (or steps aside)", () => {
+  it("agrees with the full reader on generated block manifests, and takes most of them", () => {
+    let taken = 0;
+    let runs = 0;
     fc.assert(
-      fc.property(fc.array(manifest, { minLength: 1, maxLength: 3 }), fc.boolean(), (objects, blockStyle) => {
-        const text = objects
-          .map((o) => stringify(o, { version: "1.1", ...(blockStyle ? {} : { collectionStyle: "flow" as const }) }))
-          .join("---\n");
-        const fast = fastParse(text);
-        if (fast === undefined) return; // unsupported: the yaml package parses it
-        expect(fast.map((d) => d.value)).toEqual(reference(text));
+      fc.property(fc.array(manifest, { minLength: 1, maxLength: 3 }), (objects) => {
+        const texts = objects.map((o) => stringify(o, { version: "1.1" }));
+        const text = texts.join("---\n");
+        const fast = parseDocuments(text, "f.yaml");
+        const slow = parseDocuments(text, "f.yaml", { fast: false });
+        expect(fast.errors.map((e) => e.message)).toEqual(slow.errors.map((e) => e.message));
+        expect(fast.documents.map((d) => [d.value, d.line])).toEqual(slow.documents.map((d) => [d.value, d.line]));
+        for (const t of texts) {
+          runs++;
+          if (fastParse(t) !== undefined) taken++;
+        }
       }),
       { numRuns: 500 },
     );
+    // The block style `yaml` writes is the fast path's subset, bar exotic strings it declines.
+    console.log(`fast path took ${taken} of ${runs} generated documents`);
+    expect(taken / runs).toBeGreaterThan(0.2);
   });
 
   it("parseManifests gives the same objects and lines with and without the fast path", () => {
     const text =
       "# c\napiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels: {}\nspec:\n  hostNetwork: yes\n  containers:\n    - name: c\n      image: nginx\n      args:\n        - x\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata:\n      name: b\n";
     expect(fastParse(text)).toBeDefined(); // plain block YAML takes the fast path
+    const plain = (r: ReturnType<typeof parseManifests>): unknown => ({
+      errors: r.errors,
+      objects: r.objects.map((o) => ({
+        object: o.object,
+        line: o.line,
+        image: o.fieldLine?.("spec.containers[0].image"),
+      })),
+    });
     const fast = parseManifests(text, "f.yaml");
     const slow = parseManifests(text, "f.yaml", { fast: false });
-    expect(fast).toEqual(slow);
+    expect(plain(fast)).toEqual(plain(slow));
+    expect(fast.objects[0]?.fieldLine?.("spec.containers[0].image")).toBe(11);
     expect(fast.objects.map((o) => o.line)).toEqual([2, 18]);
   });
 });
