@@ -1,4 +1,4 @@
-import { join, rec, str, strings } from "../../engine/access";
+import { join, rec, str, strings, type Rec } from "../../engine/access";
 import { configStrings } from "../../engine/control";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
@@ -117,11 +117,37 @@ function hostCidr(text: string, a: Address): string {
 }
 
 /**
+ * Every cloud's metadata service (AWS, GCP, Azure, Alibaba, Oracle, OpenStack) answers on TCP 80,
+ * so an egress rule limited to other ports (a webhook Job allowed 443 to the API server) never
+ * reaches it. A named port resolves against destination pods only, never an ipBlock address.
+ */
+const METADATA_PORT = 80;
+
+function reachesMetadataPort(ports: readonly Rec[]): boolean {
+  if (ports.length === 0) return true;
+  return ports.some((p) => {
+    const protocol = p["protocol"];
+    if (protocol !== undefined && protocol !== null && protocol !== "TCP") return false;
+    const port = p["port"];
+    if (port === undefined || port === null) return true;
+    if (typeof port !== "number") return false;
+    const end = typeof p["endPort"] === "number" ? p["endPort"] : port;
+    return port <= METADATA_PORT && METADATA_PORT <= end;
+  });
+}
+
+/** reachesMetadataPort for the rules entry `r`. */
+const CEL_REACHES_METADATA_PORT =
+  `(!has(r.ports) || size(r.ports) == 0 || r.ports.exists(q, (!has(q.protocol) || q.protocol == 'TCP') && ` +
+  `(!has(q.port) || (type(q.port) == int && q.port <= ${METADATA_PORT} && (has(q.endPort) ? q.endPort : q.port) >= ${METADATA_PORT}))))`;
+
+/**
  * Egress that reaches the cloud metadata endpoint hands out the node's cloud credentials. Any
  * egress ipBlock whose CIDR covers a metadata address (169.254.169.254, AWS's IPv6
  * fd00:ec2::254) must list it in `except`; CIDRs are compared numerically, so `169.254.0.0/16`
  * and `::ffff:0:0/96` count too. A rule with no `to` reaches every address and is reported as
- * well; pod and namespace selectors never reach the endpoint.
+ * well; pod and namespace selectors never reach the endpoint, nor does a rule whose ports leave
+ * out TCP 80.
  */
 export const networkMetadataEgress = resourceControl({
   id: "network-metadata-egress",
@@ -146,12 +172,12 @@ export const networkMetadataEgress = resourceControl({
     ],
     validations: [
       {
-        expression: "variables.egressRules.all(r, has(r.to) && size(r.to) > 0)",
+        expression: `variables.egressRules.all(r, (has(r.to) && size(r.to) > 0) || !${CEL_REACHES_METADATA_PORT})`,
         message: 'an egress rule with no "to" peers reaches the cloud metadata endpoint',
       },
       {
         expression:
-          "variables.egressRules.all(r, !has(r.to) || r.to.all(p, !has(p.ipBlock) || " +
+          `variables.egressRules.all(r, !has(r.to) || !${CEL_REACHES_METADATA_PORT} || r.to.all(p, !has(p.ipBlock) || ` +
           `[${celCidr("has(p.ipBlock.cidr) ? p.ipBlock.cidr : ''")}].all(c, c.b != '' && variables.targets.all(t, !${celMayContain("c", "t")} || ` +
           `(has(p.ipBlock.except) && p.ipBlock.except.exists(e, [${celCidr("e")}].exists(x, x.b != '' && ${celSurelyContains("x", "t")})))))))`,
         message: "egress ipBlocks must list the cloud metadata endpoint in except",
@@ -173,6 +199,7 @@ export const networkMetadataEgress = resourceControl({
       .filter((t): t is { text: string; address: Address } => t.address !== undefined);
     const out: Violation[] = [];
     for (const rule of activeRules(object, "Egress")) {
+      if (!reachesMetadataPort(rule.ports)) continue;
       if (rule.peers.length === 0) {
         out.push({
           message: `egress rule ${rule.index} has no "to" peers: it allows every destination, including the cloud metadata endpoint ${targets.map((t) => t.text).join(", ")}`,

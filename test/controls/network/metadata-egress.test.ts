@@ -36,13 +36,30 @@ describe("network-metadata-egress", () => {
       networkMetadataEgress,
       networkPolicy("p", "shop", {
         policyTypes: ["Egress"],
-        egress: [{ ports: [{ port: 443 }] }, { to: [block("0.0.0.0/0")] }],
+        egress: [{ ports: [{ port: 80 }] }, { to: [block("0.0.0.0/0")] }],
       }),
     );
     expect(out.map((v) => v.path)).toEqual(["spec.egress[0]", "spec.egress[1].to[0].ipBlock.cidr"]);
     expect(out[1]?.message).toBe(
       'egress rule 1 peer 0: ipBlock 0.0.0.0/0 reaches the cloud metadata endpoint 169.254.169.254; add "169.254.169.254/32" to ipBlock.except',
     );
+  });
+
+  it.each<[string, unknown[], boolean]>([
+    ["no ports: every port", [], true],
+    ["TCP 80", [{ port: 80 }], true],
+    ["a range over 80", [{ port: 1, endPort: 1024 }], true],
+    ["TCP without a port", [{ protocol: "TCP" }], true],
+    ["443 only", [{ port: 443 }], false],
+    ["a range above 80", [{ port: 8000, endPort: 9000 }], false],
+    ["UDP 80", [{ protocol: "UDP", port: 80 }], false],
+    ["a named port (pods only)", [{ port: "http" }], false],
+  ])("ports %s: reaches the endpoint %s", (_n, ports, reaches) => {
+    const out = runControl(
+      networkMetadataEgress,
+      networkPolicy("p", "shop", { policyTypes: ["Egress"], egress: [{ ports }] }),
+    );
+    expect(out.length > 0).toBe(reaches);
   });
 
   it("ignores policies that do not govern Egress", () => {
