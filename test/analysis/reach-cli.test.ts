@@ -1,4 +1,6 @@
 /** `palisade reach`: the formats, --explain and its exit codes, and input errors (exit 2). */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { cli, ROOT } from "../helpers/cli";
 
@@ -108,10 +110,14 @@ spec:
   podSelector: {}
   egress: [{ to: [{ ipBlock: { cidr: 10.0.0.0/99 } }] }]
 `;
-  const r = await cli(["reach", "-"], bad);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reach-"));
+  const file = path.join(dir, "bad.yaml");
+  fs.writeFileSync(file, bad);
+  const r = await cli(["reach", file]);
+  fs.rmSync(dir, { recursive: true });
   expect(r.code).toBe(2);
   expect(r.stderr).toContain(
-    'palisade: <stdin>:1: NetworkPolicy a/bad: spec.egress[0].to[0].ipBlock.cidr: "10.0.0.0/99" is not a CIDR',
+    `palisade: ${file}:1: NetworkPolicy a/bad: spec.egress[0].to[0].ipBlock.cidr: "10.0.0.0/99" is not a CIDR`,
   );
 });
 

@@ -11,6 +11,7 @@
  */
 import { arr, dig, isRecord, num, str } from "../../engine/access";
 import type { StackIndex, WorkloadEntry } from "../../engine/stack";
+import type { KubeObject } from "../../engine/types";
 import { parseAddress, parseCidr, type Address, type Cidr } from "../../controls/network/cidr";
 import { labelsOf } from "../../controls/network/selectors";
 import { mergedLabels } from "../../controls/namespace/namespaces";
@@ -47,6 +48,8 @@ export interface PodEndpoint {
   readonly addresses: readonly Address[];
   /** True for stand-ins (the cluster DNS, a namespace's pods), which the set does not declare. */
   readonly synthetic: boolean;
+  /** The workload the group comes from (undefined for stand-ins). */
+  readonly object?: KubeObject;
 }
 
 export type OutsideClass = "internet" | "cidr" | "metadata" | "address";
@@ -156,6 +159,7 @@ export function podEndpoints(stack: StackIndex): PodEndpoint[] {
       hostNetwork: w.pod.spec["hostNetwork"] === true,
       addresses: podAddresses(w),
       synthetic: false,
+      object: w.object,
     };
   });
 }

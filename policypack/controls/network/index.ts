@@ -15,12 +15,14 @@ import { networkNamespaceSelectorName } from "./namespace-selector-name";
 import { networkNoAllowAllPeers } from "./no-allow-all-peers";
 import { networkPrivilegedPorts } from "./privileged-ports";
 import { networkServiceType } from "./service-type";
+import { networkTenantIsolation } from "./tenant-network-isolation";
 import { networkWorkloadIsolation } from "./workload-isolation";
 
 /** The network family, in catalog order. */
 export const networkControls: readonly Control[] = [
   networkDefaultDeny,
   networkWorkloadIsolation,
+  networkTenantIsolation,
   networkDnsEgress,
   networkMetadataEgress,
   networkNoAllowAllPeers,
