@@ -4,6 +4,7 @@ import { namespaceNotDefault } from "./not-default";
 import { namespaceNotSystem } from "./not-system";
 import { namespacePrivilegedAllowlist } from "./privileged-allowlist";
 import { namespacePsaDeclared } from "./psa-declared";
+import { namespacePsaAuditWarn } from "./psa-audit-warn";
 import { namespacePsaLabels } from "./psa-labels";
 import { namespacePsaNoDowngrade } from "./psa-no-downgrade";
 import { namespaceResourceQuota } from "./resource-quota";
@@ -15,6 +16,7 @@ export const namespaceControls: readonly Control[] = [
   namespaceNotSystem,
   namespaceTenantBoundary,
   namespacePsaLabels,
+  namespacePsaAuditWarn,
   namespacePsaDeclared,
   namespacePrivilegedAllowlist,
   namespacePsaNoDowngrade,

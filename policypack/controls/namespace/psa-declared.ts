@@ -2,7 +2,7 @@ import { configString, configStrings } from "../../engine/control";
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
 import { mergedLabels, namespaceSubject } from "./namespaces";
-import { labelPath, parseLevel, psaLabelProblems, PSA_NAMESPACE_CONFIG } from "./psa";
+import { AUDIT, labelPath, parseLevel, psaLabelProblems, PSA_NAMESPACE_CONFIG, WARN } from "./psa";
 
 /**
  * The stack twin of namespace-psa-labels: a namespace that holds workloads of the set is declared
@@ -44,6 +44,8 @@ export const namespacePsaDeclared = stackControl({
       if (last === undefined) continue;
       for (const p of psaLabelProblems(mergedLabels(stack, documents), minimum)) {
         if (!p.missing) continue; // a wrong value is on a patch namespace-psa-labels sees
+        // The audit and warn labels only report: namespace-psa-audit-warn's (low), not this control's.
+        if (p.key === AUDIT || p.key === WARN) continue;
         out.push({
           message: `${p.message} (the set only patches namespace ${JSON.stringify(namespace)} and no patch sets it)`,
           path: labelPath(p.key),

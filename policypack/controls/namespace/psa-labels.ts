@@ -2,7 +2,6 @@ import { str } from "../../engine/access";
 import { configString, configStrings } from "../../engine/control";
 import { resourceControl } from "../define";
 import {
-  AUDIT,
   ENFORCE,
   ENFORCE_VERSION,
   labelPath,
@@ -10,15 +9,16 @@ import {
   parseLevel,
   psaLabelProblems,
   PSA_NAMESPACE_CONFIG,
-  WARN,
 } from "./psa";
 
 /**
  * Pod Security Admission is the enforcement mechanism for every pod-security control: a
- * namespace enforces the configured level (restricted, or baseline when configured), pins
- * enforce-version to `v1.N` so an upgrade never changes what is admitted without review, and
- * audits and warns at restricted. Namespaces allowed to run privileged (kube-system) are left to
- * namespace-privileged-allowlist. On a patch only the labels it sets can be judged.
+ * namespace enforces the configured level (restricted, or baseline when configured) and pins
+ * enforce-version to `v1.N` so an upgrade never changes what is admitted without review. The
+ * audit and warn labels only report, so they are namespace-psa-audit-warn's, at low: one
+ * unlabelled namespace is one high finding here, not three. Namespaces allowed to run privileged
+ * (kube-system) are left to namespace-privileged-allowlist. On a patch only the labels it sets
+ * can be judged.
  */
 export const namespacePsaLabels = resourceControl({
   id: "namespace-psa-labels",
@@ -32,7 +32,7 @@ export const namespacePsaLabels = resourceControl({
     cis: "5.2.1",
   },
   remediation:
-    "Label the Namespace pod-security.kubernetes.io/enforce: restricted, enforce-version: v1.N (your cluster's minor), audit: restricted and warn: restricted.",
+    "Label the Namespace pod-security.kubernetes.io/enforce: restricted and enforce-version: v1.N (your cluster's minor).",
   kinds: ["Namespace"],
   config: PSA_NAMESPACE_CONFIG,
   cel: {
@@ -54,9 +54,7 @@ export const namespacePsaLabels = resourceControl({
           "(has(object.metadata.name) && object.metadata.name in params.spec.privilegedNamespaces) || (" +
           "(variables.psaEnforce == 'restricted' || (variables.psaEnforce == 'baseline' && variables.psaMinimum != 'restricted') || " +
           "(variables.psaEnforce == 'privileged' && variables.psaMinimum == 'privileged')) && " +
-          `${JSON.stringify(ENFORCE_VERSION)} in variables.psaLabels && variables.psaLabels[${JSON.stringify(ENFORCE_VERSION)}].matches('^v1[.](0|[1-9][0-9]*)$') && ` +
-          `${JSON.stringify(AUDIT)} in variables.psaLabels && variables.psaLabels[${JSON.stringify(AUDIT)}] == 'restricted' && ` +
-          `${JSON.stringify(WARN)} in variables.psaLabels && variables.psaLabels[${JSON.stringify(WARN)}] == 'restricted')`,
+          `${JSON.stringify(ENFORCE_VERSION)} in variables.psaLabels && variables.psaLabels[${JSON.stringify(ENFORCE_VERSION)}].matches('^v1[.](0|[1-9][0-9]*)$'))`,
       },
     ],
   },
@@ -64,6 +62,8 @@ export const namespacePsaLabels = resourceControl({
     const name = str(object.metadata?.name);
     if (name !== undefined && configStrings(ctx.config, "privilegedNamespaces").includes(name)) return [];
     const minimum = parseLevel(configString(ctx.config, "level")) ?? "restricted";
-    return psaLabelProblems(labelsOf(object), minimum).map((p) => ({ message: p.message, path: labelPath(p.key) }));
+    return psaLabelProblems(labelsOf(object), minimum)
+      .filter((p) => p.key === ENFORCE || p.key === ENFORCE_VERSION)
+      .map((p) => ({ message: p.message, path: labelPath(p.key) }));
   },
 });

@@ -97,12 +97,23 @@ export function psaLabelProblems(labels: Readonly<Record<string, unknown>>, mini
       key,
       missing,
       message: missing
-        ? `${key} is not set: set it to "restricted" to see what the strictest level would reject`
+        ? key === WARN
+          ? `${key} is not set: set it to "restricted" so that applying a workload whose pod template the strictest level would reject warns (enforce judges Pods only)`
+          : `${key} is not set: set it to "restricted" so that the audit log records what the strictest level would reject`
         : `${key}=${JSON.stringify(value)} must be "restricted"`,
     });
   }
   return out;
 }
+
+/** Namespaces that may run privileged pods, which the PSA label controls leave alone. */
+export const PRIVILEGED_NAMESPACES_CONFIG: ConfigProperty = {
+  type: "array",
+  items: { type: "string" },
+  description:
+    "Namespaces exempt from this control because they may run privileged pods (keep in step with namespace-privileged-allowlist).",
+  default: ["kube-system"],
+};
 
 /** The settings namespace-psa-labels and its stack twin namespace-psa-declared share. */
 export const PSA_NAMESPACE_CONFIG: Readonly<Record<string, ConfigProperty>> = {
@@ -112,11 +123,5 @@ export const PSA_NAMESPACE_CONFIG: Readonly<Record<string, ConfigProperty>> = {
     enum: ["baseline", "restricted"],
     default: "restricted",
   },
-  privilegedNamespaces: {
-    type: "array",
-    items: { type: "string" },
-    description:
-      "Namespaces exempt from this control because they may run privileged pods (keep in step with namespace-privileged-allowlist).",
-    default: ["kube-system"],
-  },
+  privilegedNamespaces: PRIVILEGED_NAMESPACES_CONFIG,
 };

@@ -1,6 +1,7 @@
 import { namespacePrivilegedAllowlist } from "../../../policypack/controls/namespace/privileged-allowlist";
 import { parseVersion, psaLabelProblems } from "../../../policypack/controls/namespace/psa";
 import { namespacePsaLabels } from "../../../policypack/controls/namespace/psa-labels";
+import { namespacePsaAuditWarn } from "../../../policypack/controls/namespace/psa-audit-warn";
 import { runControl } from "../../helpers/objects";
 import { namespace } from "./stack-run";
 
@@ -26,6 +27,31 @@ describe("parseVersion (PSA's)", () => {
   ])("%j → %j", (v, expected) => expect(parseVersion(v)).toBe(expected));
 });
 
+describe("namespace-psa-audit-warn", () => {
+  it.each<[string, Record<string, string | null>, string[]]>([
+    ["restricted, pinned", good, []],
+    ["audit baseline", { ...good, [`${P}audit`]: "baseline" }, [path("audit")]],
+    ["warn missing", { ...good, [`${P}warn`]: null }, [path("warn")]],
+    ["no labels", {}, [path("audit"), path("warn")]],
+  ])("%s", (_n, labels, expected) => {
+    const clean = Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== null));
+    expect(runControl(namespacePsaAuditWarn, namespace("shop", clean)).map((v) => v.path)).toEqual(expected);
+  });
+
+  it("is below namespace-psa-labels: a missing audit/warn label hides nothing from enforcement", () => {
+    expect([namespacePsaAuditWarn.severity, namespacePsaLabels.severity]).toEqual(["low", "high"]);
+  });
+
+  it("says what the warn label adds beside enforce", () => {
+    const [v] = runControl(namespacePsaAuditWarn, namespace("shop", { ...good, [`${P}warn`]: null }));
+    expect(v?.message).toMatch(/enforce judges Pods only/);
+  });
+
+  it("leaves allowlisted privileged namespaces alone", () => {
+    expect(runControl(namespacePsaAuditWarn, namespace("kube-system"))).toEqual([]);
+  });
+});
+
 describe("namespace-psa-labels", () => {
   it.each<[string, Record<string, string | null>, string[]]>([
     ["restricted, pinned", good, []],
@@ -36,19 +62,18 @@ describe("namespace-psa-labels", () => {
     ["version latest", { ...good, [`${P}enforce-version`]: "latest" }, [path("enforce-version")]],
     ["version without v", { ...good, [`${P}enforce-version`]: "1.33" }, [path("enforce-version")]],
     ["oldest version v1.0", { ...good, [`${P}enforce-version`]: "v1.0" }, []],
-    ["audit baseline", { ...good, [`${P}audit`]: "baseline" }, [path("audit")]],
-    ["warn missing", { ...good, [`${P}warn`]: null }, [path("warn")]],
-    ["no labels", {}, [path("enforce"), path("enforce-version"), path("audit"), path("warn")]],
+    ["audit baseline: namespace-psa-audit-warn's", { ...good, [`${P}audit`]: "baseline" }, []],
+    ["warn missing: namespace-psa-audit-warn's", { ...good, [`${P}warn`]: null }, []],
+    ["no labels", {}, [path("enforce"), path("enforce-version")]],
   ])("%s", (_n, labels, expected) => {
     const clean = Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== null));
     expect(runControl(namespacePsaLabels, namespace("shop", clean)).map((v) => v.path)).toEqual(expected);
   });
 
-  it("accepts baseline only when configured, and still wants audit/warn at restricted", () => {
+  it("accepts baseline only when configured; audit/warn at restricted are namespace-psa-audit-warn's", () => {
     const baseline = namespace("shop", { ...good, [`${P}enforce`]: "baseline", [`${P}warn`]: "baseline" });
-    expect(runControl(namespacePsaLabels, baseline, { config: { level: "baseline" } }).map((v) => v.path)).toEqual([
-      path("warn"),
-    ]);
+    expect(runControl(namespacePsaLabels, baseline, { config: { level: "baseline" } })).toEqual([]);
+    expect(runControl(namespacePsaAuditWarn, baseline).map((v) => v.path)).toEqual([path("warn")]);
     const privileged = namespace("shop", { ...good, [`${P}enforce`]: "privileged" });
     expect(runControl(namespacePsaLabels, privileged, { config: { level: "baseline" } })).toHaveLength(1);
   });
@@ -78,8 +103,9 @@ describe("namespace-psa-labels", () => {
         kind: "Namespace",
         metadata: { name: "x", labels: "y" } as never,
       }),
-    ).toHaveLength(4);
-    expect(runControl(namespacePsaLabels, { apiVersion: "v1", kind: "Namespace" })).toHaveLength(4);
+    ).toHaveLength(2);
+    expect(runControl(namespacePsaLabels, { apiVersion: "v1", kind: "Namespace" })).toHaveLength(2);
+    expect(runControl(namespacePsaAuditWarn, { apiVersion: "v1", kind: "Namespace" })).toHaveLength(2);
   });
 });
 
