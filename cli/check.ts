@@ -11,7 +11,7 @@ import { LEVELS, type Level } from "../policypack/engine/types";
 import { oneOf, parseArgs, UsageError } from "./args";
 import { formatSarif } from "./format-sarif";
 import { formatText } from "./format-text";
-import { formatParseError, loadManifests, DEFAULT_MAX_FILE_BYTES } from "./load";
+import { formatParseError, loadManifests, locateFindings, DEFAULT_MAX_FILE_BYTES } from "./load";
 import { repoRoot } from "./paths";
 import { toJsonReport } from "./report";
 
@@ -37,9 +37,12 @@ Options:
   --level baseline|restricted|hardened   profile to check (default: hardened, or the config's level)
   --format text|json|sarif               output format (default: text)
   --config FILE                          YAML or JSON config: psaVersion, controls, exemptions, …
-  --max-file-size BYTES                  refuse larger files (default: ${DEFAULT_MAX_FILE_BYTES})
+  --max-file-size BYTES                  refuse larger inputs, standard input and pipes included
+                                         (default: ${DEFAULT_MAX_FILE_BYTES})
+  --allow-empty                          finding no Kubernetes object is not an error (exit 0)
 
-Exit status: 0 no failing finding, 1 failing findings, 2 usage or input error.
+Exit status: 0 no failing finding, 1 failing findings, 2 usage or input error (finding no object
+at all is one, unless --allow-empty: a CI job pointed at the wrong folder must not pass).
 `;
 
 export function loadConfigFile(file: string): { config: PalisadeConfig; errors: string[] } {
@@ -69,7 +72,7 @@ export function loadConfigFile(file: string): { config: PalisadeConfig; errors: 
 export async function runCheck(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, {
     values: ["--level", "--format", "--config", "--max-file-size"],
-    switches: ["--help", "-h"],
+    switches: ["--help", "-h", "--allow-empty"],
   });
   if (args.switches.has("--help") || args.switches.has("-h")) {
     io.stdout(CHECK_USAGE);
@@ -102,20 +105,40 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
     sourceOf: (o) => loaded.sources.get(o),
     now: io.now,
   });
-  // Wrong-typed fields are input errors: exit 2 naming file, object and field, never a finding.
-  const shapeErrors: ParseError[] = result.findings
-    .filter((f) => f.control === INVALID_INPUT)
-    .map((f) => ({
+  const located = locateFindings(result.findings, loaded);
+  // Wrong-typed fields are input errors: exit 2 naming file, field line, object and field, never
+  // a finding. The same field reached twice (a Pod's metadata is also its template's) prints once.
+  const seen = new Set<string>();
+  const shapeErrors: ParseError[] = [];
+  for (const f of located) {
+    if (f.control !== INVALID_INPUT) continue;
+    const e: ParseError = {
       file: f.source?.file ?? "<input>",
       line: f.source?.line ?? 0,
       column: 0,
       message: `${describeResource(f.resource)}: ${f.message}`,
-    }));
+    };
+    const key = `${e.file}\u0000${e.line}\u0000${e.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    shapeErrors.push(e);
+  }
   const errors = [...loaded.errors, ...shapeErrors];
-  const findings = result.findings.filter((f) => f.control !== INVALID_INPUT);
+  if (loaded.objects.length === 0 && loaded.errors.length === 0 && !args.switches.has("--allow-empty"))
+    errors.push({
+      file: args.positional.map((p) => (p === "-" ? "<stdin>" : p)).join(", "),
+      line: 0,
+      column: 0,
+      message:
+        loaded.files === 0
+          ? "no *.yaml, *.yml or *.json file found: nothing was checked (pass --allow-empty if that is expected)"
+          : "no Kubernetes object found: nothing was checked (pass --allow-empty if that is expected)",
+    });
+  const findings = located.filter((f) => f.control !== INVALID_INPUT);
   const failing = findings.filter((f) => f.exempted === undefined).length;
   const shown: EvaluationResult = {
     ...result,
+    warnings: [...loaded.notes, ...result.warnings],
     findings,
     summary: { ...result.summary, findings: findings.length, failing },
   };

@@ -1,6 +1,7 @@
 /**
  * SARIF 2.1.0 as GitHub code scanning reads it: rules are the controls, results point at the
- * file and line of the object's document, exempted findings carry a suppression with the reason.
+ * file and the line of the field the finding names (the object's line when it names none; the
+ * CLI locates them, see load.ts locateFindings), exempted findings carry a suppression with the reason.
  */
 import * as path from "node:path";
 import type { Control } from "../policypack/engine/control";

@@ -11,6 +11,11 @@ export interface TextStyle {
 
 const SEVERITY_COLOR: Readonly<Record<Severity, string>> = { critical: "35", high: "31", medium: "33", low: "36" };
 
+/** The line of the finding's object (load.ts keeps it beside the field's line). */
+function objectLine(f: Finding): number {
+  return (f.source as { objectLine?: number } | undefined)?.objectLine ?? f.source?.line ?? 0;
+}
+
 export function formatText(
   result: EvaluationResult,
   errors: readonly ParseError[],
@@ -21,7 +26,8 @@ export function formatText(
   const lines: string[] = [];
   const groups = new Map<string, Finding[]>();
   for (const f of result.findings) {
-    const where = f.source ? `${f.source.file}:${f.source.line}` : "";
+    // Grouped by object (its document's line); each finding then names its field's own line.
+    const where = f.source ? `${f.source.file}:${objectLine(f)}` : "";
     const key = `${where}\u0000${describe(f.resource)}`;
     const list = groups.get(key);
     if (list) list.push(f);
@@ -36,7 +42,10 @@ export function formatText(
         ? paint("2", "exempted".padEnd(8))
         : paint(SEVERITY_COLOR[f.severity], f.severity.padEnd(8));
       lines.push(`  ${sev}  ${f.control.padEnd(controlWidth)}  ${f.message}`);
-      if (f.path) lines.push(`  ${" ".repeat(8)}  ${" ".repeat(controlWidth)}  ${paint("2", `at ${f.path}`)}`);
+      if (f.path) {
+        const line = f.source !== undefined && f.source.line !== objectLine(f) ? ` (line ${f.source.line})` : "";
+        lines.push(`  ${" ".repeat(8)}  ${" ".repeat(controlWidth)}  ${paint("2", `at ${f.path}${line}`)}`);
+      }
       if (f.exempted) {
         const until = f.exempted.until ? ` until ${f.exempted.until}` : "";
         lines.push(

@@ -20,7 +20,7 @@
 import * as path from "node:path";
 import type { Validation, ValidationContext } from "cdk8s-cli/lib/plugins";
 import { loadConfigFile } from "../../cli/check";
-import { formatParseError, loadManifests } from "../../cli/load";
+import { formatParseError, loadManifests, locateFindings } from "../../cli/load";
 import { catalog } from "../../policypack/controls";
 import type { PalisadeConfig } from "../../policypack/engine/config";
 import { evaluate, INVALID_INPUT } from "../../policypack/engine/evaluate";
@@ -82,8 +82,10 @@ export class PalisadeValidation implements Validation {
       level: this.level,
       sourceOf: (o) => loaded.sources.get(o),
     });
-    const failing = result.findings.filter((f) => f.exempted === undefined);
-    const exempted = result.findings.filter((f) => f.exempted !== undefined);
+    // Each finding at its field's own line in the synthesized file, not its object's first line.
+    const findings = locateFindings(result.findings, loaded);
+    const failing = findings.filter((f) => f.exempted === undefined);
+    const exempted = findings.filter((f) => f.exempted !== undefined);
     for (const e of loaded.errors) failing.push(inputError(formatParseError(e), e.file));
 
     const byControl = new Map<string, Finding[]>();

@@ -237,7 +237,9 @@ function readJsonStream(text: string, sink: Sink, firstError: { offset: number; 
       sink.fail(i, bad);
       continue;
     }
-    sink.docs.push({ value, line: sink.lines.at(i).line, itemLines: [], fieldLine: () => undefined });
+    const line = sink.lines.at(i).line;
+    // JSON is YAML: field lines come from building the same text again with positions.
+    sink.docs.push({ value, line, itemLines: [], fieldLine: lazyFieldLines(text.slice(i, end), line, sink.limits) });
   }
 }
 

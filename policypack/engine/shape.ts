@@ -283,7 +283,8 @@ export function shapeErrors(object: KubeObject, pod: PodView | undefined): Shape
         return out;
       }
     }
-    walkRoot(dig(object, pod.metadataPath), metadata, pod.metadataPath, out);
+    // A Pod's template metadata is its own metadata, walked above: once is enough.
+    if (pod.metadataPath !== "metadata") walkRoot(dig(object, pod.metadataPath), metadata, pod.metadataPath, out);
     walkRoot(dig(object, pod.specPath), podSpec, pod.specPath, out);
   }
   const kindSpec = typeof object.kind === "string" ? KIND_SPECS[object.kind] : undefined;

@@ -1,7 +1,8 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { cli } from "../helpers/cli";
+import { cli, cliProcess } from "../helpers/cli";
 
 const FIX = path.join(__dirname, "..", "fixtures", "cli");
 
@@ -41,12 +42,12 @@ describe("palisade check: output formats", () => {
         kind: "Pod",
         namespace: "shop",
         name: "web",
-        line: 2,
+        line: 8, // the field's own line, not the object's first
         path: "spec.hostNetwork",
         exempted: false,
         level: "baseline",
       }),
-      expect.objectContaining({ kind: "Pod", namespace: "shop", name: "listed", line: 21, exempted: false }),
+      expect.objectContaining({ kind: "Pod", namespace: "shop", name: "listed", line: 27, exempted: false }),
     ]);
     for (const f of report.findings) {
       expect(Object.keys(f)).toEqual(
@@ -94,7 +95,7 @@ describe("palisade check: output formats", () => {
     const run = sarif.runs[0]!;
     expect(run.tool.driver.name).toBe("Palisade");
     const results = run.results.filter((x) => x.ruleId === "pod-host-network");
-    expect(results.map((x) => x.locations[0]!.physicalLocation.region.startLine)).toEqual([2, 21]);
+    expect(results.map((x) => x.locations[0]!.physicalLocation.region.startLine)).toEqual([8, 27]);
     expect(results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe("test/fixtures/cli/mixed.yaml");
     for (const res of run.results) expect(run.tool.driver.rules[res.ruleIndex]!.id).toBe(res.ruleId);
     expect(run.tool.driver.rules[0]!.properties["security-severity"]).toMatch(/^\d+\.\d$/);
@@ -173,7 +174,7 @@ describe("palisade check: exit codes and exemptions", () => {
   it("reads standard input with -", async () => {
     const r = await cli(["check", "--format", "json", "--level", "baseline", "-"], HOST_NET_POD);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).findings[0]).toEqual(expect.objectContaining({ file: "<stdin>", line: 1 }));
+    expect(JSON.parse(r.stdout).findings[0]).toEqual(expect.objectContaining({ file: "<stdin>", line: 5 }));
   });
 
   it("walks directories recursively for yaml, yml and json", async () => {
@@ -219,7 +220,7 @@ describe("palisade check: bad input is a clear error and exit 2", () => {
     [
       "types.yaml",
       'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: x}\nspec:\n  template:\n    spec:\n      containers: "x"\n',
-      /types\.yaml:1: Deployment x\/d: spec\.template\.spec\.containers: expected a list, found string/,
+      /types\.yaml:7: Deployment x\/d: spec\.template\.spec\.containers: expected a list, found string/,
     ],
     ["binary.yaml", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]), /binary\.yaml: binary file/],
     ["bad.json", '{"apiVersion": "v1", "kind": ', /bad\.json:1:\d+: invalid JSON/],
@@ -270,5 +271,149 @@ describe("palisade check: bad input is a clear error and exit 2", () => {
     const r = await cli(["check", "--format", "json", good, "/nonexistent.yaml"]);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
+  });
+});
+
+/** Issue 11: read every manifest as kubectl does, bounded, never silently nothing. */
+describe("palisade check: read as kubectl reads it", () => {
+  const pod = (spec: string): string =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec:\n${spec}  containers: [{name: c, image: nginx}]\n`;
+
+  it.each([
+    ["a later merge overrides an explicit key", pod("  hostPID: false\n  <<: {hostPID: true}\n")],
+    ["duplicate merge keys, the last wins", pod("  hostPID: false\n  <<: {hostPID: false}\n  <<: {hostPID: true}\n")],
+    ["!!merge is a merge key", pod("  hostPID: false\n  !!merge <<: {hostPID: true}\n")],
+    ["a merged alias", `x-base: &b {hostPID: true}\n${pod("  hostPID: false\n  <<: *b\n")}`],
+    ["YAML 1.1 booleans", pod("  hostPID: on\n")],
+  ])("merge-key and YAML 1.1 bypasses are flagged: %s", async (_name, text) => {
+    const r = await cli(["check", "--format", "json", "--level", "baseline", "-"], text);
+    expect(r.code).toBe(1);
+    const f = (JSON.parse(r.stdout) as { findings: { control: string }[] }).findings;
+    expect(f.map((x) => x.control)).toContain("pod-host-pid");
+  });
+
+  it("a privileged container merged in after privileged: false is flagged", async () => {
+    const text =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n      privileged: false\n      <<: {privileged: true}\n";
+    const r = await cli(["check", "--format", "json", "--level", "baseline", "-"], text);
+    expect(r.code).toBe(1);
+    const f = (JSON.parse(r.stdout) as { findings: { control: string; line: number }[] }).findings;
+    expect(f.find((x) => x.control === "pod-privileged")?.line).toBe(10); // where the value that wins is written
+  });
+
+  it("an octal port is 53, as kubectl reads it (network-dns-egress sees it)", async () => {
+    const { parseManifests } = await import("../../policypack/engine/parse");
+    const text =
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n, namespace: x}\nspec:\n  podSelector: {}\n  egress:\n  - ports:\n    - {port: 0o65, protocol: UDP}\n    - port: 0O65\n  policyTypes: [Egress]\n";
+    const [np] = parseManifests(text, "np.yaml").objects;
+    const ports = (np?.object["spec"] as { egress: { ports: { port: unknown }[] }[] }).egress[0]?.ports;
+    expect(ports?.map((p) => p.port)).toEqual([53, 53]);
+  });
+
+  it.each([
+    ["a trailing ---", `${HOST_NET_POD}---\n`],
+    ["--- then ---", `---\n---\n${HOST_NET_POD}`],
+    ["a comment-only document", `# header\n---\n${HOST_NET_POD}---\n# only a comment\n`],
+    [
+      "a JSON stream",
+      '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","namespace":"x"},"spec":{"hostNetwork":true,"containers":[]}}\n{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"x"}}\n',
+    ],
+    [
+      "JSON with a BOM",
+      '\ufeff{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","namespace":"x"},"spec":{"hostNetwork":true,"containers":[]}}\n',
+    ],
+    [
+      "JSON then --- and YAML",
+      `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","namespace":"x"}}\n---\n${HOST_NET_POD}`,
+    ],
+    [
+      "a flow mapping root",
+      "{apiVersion: v1, kind: Pod, metadata: {name: a, namespace: x}, spec: {hostNetwork: true, containers: []}}\n",
+    ],
+  ])("reads %s (exit 1 on the host-network pod, never 2)", async (_name, text) => {
+    const r = await cli(["check", "--format", "json", "--level", "baseline", "-"], text);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+  });
+
+  it("refuses what it cannot read exactly, naming the construct and line", async () => {
+    const r = await cli(["check", "-"], "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: .inf\n");
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/<stdin>:5:\d+: \.inf is an infinite or NaN number/);
+  });
+
+  it("the size limit holds for standard input", () => {
+    const r = cliProcess(["check", "--max-file-size", "1000", "-"], "a: b\n".repeat(1000));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/<stdin>: standard input is over the 1000 B limit/);
+  });
+
+  it("the size limit holds for a device that never ends", () => {
+    if (!fs.existsSync("/dev/zero")) return;
+    const r = cliProcess(["check", "--max-file-size", "4096", "/dev/zero"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/\/dev\/zero: input is over the 4\.0 KiB limit/);
+  });
+
+  it("a FIFO in a walked directory is skipped with a note, not read (it would hang)", async () => {
+    const dir = tmpDir("palisade-fifo-");
+    fs.writeFileSync(path.join(dir, "pod.yaml"), HOST_NET_POD);
+    const made = spawnSync("mkfifo", [path.join(dir, "pipe.yaml")]);
+    if (made.status !== 0) return; // no mkfifo here
+    const r = await cli(["check", "--format", "json", "--level", "baseline", dir]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { warnings: string[]; summary: { files: number } };
+    expect(report.summary.files).toBe(1);
+    expect(report.warnings.join("\n")).toMatch(/pipe\.yaml: skipped, not a regular file \(a FIFO\)/);
+  });
+
+  it("follows a symlinked directory, once", async () => {
+    const dir = tmpDir("palisade-link-");
+    fs.mkdirSync(path.join(dir, "real"));
+    fs.writeFileSync(path.join(dir, "real", "pod.yaml"), HOST_NET_POD);
+    const outer = tmpDir("palisade-outer-");
+    fs.symlinkSync(path.join(dir, "real"), path.join(outer, "linked"));
+    fs.symlinkSync(outer, path.join(outer, "loop"));
+    const r = await cli(["check", "--format", "json", "--level", "baseline", outer]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { warnings: string[]; summary: { files: number } };
+    expect(report.summary.files).toBe(1);
+    expect(report.warnings.join("\n")).toMatch(/loop: skipped, already read/);
+  });
+
+  it("a 5M-item flow list is refused cleanly, in seconds", () => {
+    const file = tmp(
+      "big.yaml",
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: [${"1,".repeat(5_000_000)}1]\n`,
+    );
+    const started = Date.now();
+    const r = cliProcess(["check", file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/big\.yaml:1:1: .*(tokens|nodes).*split it/);
+    expect(r.stderr).not.toMatch(/heap|\s+at /);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it.each([
+    ["empty standard input", [] as string[], ""],
+    ["an empty directory", ["DIR"], undefined],
+  ])("finding no object at all is exit 2 (%s), unless --allow-empty", async (_name, extra, stdin) => {
+    const dir = tmpDir("palisade-empty-");
+    const args = extra.length === 0 ? ["-"] : [dir];
+    const r = await cli(["check", ...args], stdin);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/nothing was checked \(pass --allow-empty if that is expected\)/);
+    const allowed = await cli(["check", "--allow-empty", ...args], stdin);
+    expect(allowed.code).toBe(0);
+  });
+
+  it("prints a pod's metadata type error once, at the field's line", async () => {
+    const r = await cli(
+      ["check", "-"],
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: oops\nspec:\n  containers: []\n",
+    );
+    expect(r.code).toBe(2);
+    const errors = r.stdout.split("\n").filter((l) => l.startsWith("error:"));
+    expect(errors).toEqual(["error: <stdin>:5: Pod p: metadata.labels: expected a mapping, found string"]);
   });
 });
