@@ -72,6 +72,9 @@ function addressMatches(peer: Extract<CompiledPeer, { kind: "ipBlock" }>, a: Add
   return mayContain(peer.cidr, a) && !peer.except.some((e) => surelyContains(e, a));
 }
 
+const unknownAddressMemo = new WeakMap<CompiledPeer, { pod: Certainty | undefined; node: Certainty | undefined }>();
+const fixedPortsMemo = new WeakMap<CompiledRule, PortSet>();
+
 /** Does the peer of a policy in `namespace` match the endpoint? */
 export function peerCertainty(
   model: ReachModel,
@@ -95,8 +98,16 @@ export function peerCertainty(
       if (endpoint.kind === "outside") return addressMatches(peer, endpoint.address) ? "sure" : undefined;
       if (endpoint.addresses.length > 0)
         return endpoint.addresses.some((a) => addressMatches(peer, a)) ? "sure" : undefined;
-      const ranges = endpoint.hostNetwork ? model.nodeCidrs : model.podCidrs;
-      return mayHoldAddressIn(peer.cidr, peer.except, ranges) ? "maybe" : undefined;
+      // The same for every pod of unknown address: computed once per peer (BigInt arithmetic).
+      let memo = unknownAddressMemo.get(peer);
+      if (memo === undefined) {
+        memo = {
+          pod: mayHoldAddressIn(peer.cidr, peer.except, model.podCidrs) ? "maybe" : undefined,
+          node: mayHoldAddressIn(peer.cidr, peer.except, model.nodeCidrs) ? "maybe" : undefined,
+        };
+        unknownAddressMemo.set(peer, memo);
+      }
+      return endpoint.hostNetwork ? memo.node : memo.pod;
     }
   }
 }
@@ -110,6 +121,12 @@ function namedPorts(dst: Endpoint, protocol: Protocol, name: string): number[] {
 /** What a rule's `ports` allow toward `dst`. */
 export function rulePorts(rule: CompiledRule, dst: Endpoint): PortSet {
   if (rule.ports === "all") return ALL_PORTS;
+  // Without named ports the answer does not depend on the destination.
+  const fixed = !rule.ports.some((m) => m.kind === "named");
+  if (fixed) {
+    const known = fixedPortsMemo.get(rule);
+    if (known !== undefined) return known;
+  }
   let out = NO_PORTS;
   for (const m of rule.ports) {
     if (m.kind === "range") out = union(out, portsOf(m.protocol, [[m.from, m.to]]));
@@ -122,6 +139,7 @@ export function rulePorts(rule: CompiledRule, dst: Endpoint): PortSet {
         ),
       );
   }
+  if (fixed) fixedPortsMemo.set(rule, out);
   return out;
 }
 

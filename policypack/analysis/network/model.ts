@@ -68,9 +68,10 @@ export function buildReachModel(objects: readonly KubeObject[] | StackIndex, opt
   );
   const namespaces = namespacesOf(stack, policies);
   const pods: PodEndpoint[] = podEndpoints(stack);
-  if (options.standInPods === true)
-    for (const ns of namespaces.values())
-      if (ns.declared && !pods.some((p) => p.namespace === ns.name)) pods.push(standInPodEndpoint(ns));
+  if (options.standInPods === true) {
+    const withPods = new Set(pods.map((p) => p.namespace));
+    for (const ns of namespaces.values()) if (ns.declared && !withPods.has(ns.name)) pods.push(standInPodEndpoint(ns));
+  }
   if (options.clusterDns !== false && !pods.some(isClusterDns)) {
     pods.push(clusterDnsEndpoint());
     if (!namespaces.has(CLUSTER_DNS_NAMESPACE))
@@ -117,6 +118,13 @@ export function selectsNamespace(model: ReachModel, selector: Selector, namespac
   return selects(selector, namespaceLabels(model, namespace));
 }
 
+const labelKeys = new WeakMap<PodEndpoint, string>();
+/** Per pod group (each belongs to one model): the answer itself, before the shared per-label memo. */
+const selectingByPod = new WeakMap<
+  PodEndpoint,
+  { Ingress?: readonly CompiledPolicy[]; Egress?: readonly CompiledPolicy[] }
+>();
+
 /**
  * The policies that select a pod group and govern a direction. hostNetwork pods are never
  * selected: NetworkPolicy does not apply to them.
@@ -127,7 +135,19 @@ export function selectingPolicies(
   direction: Direction,
 ): readonly CompiledPolicy[] {
   if (pod.hostNetwork) return [];
-  const key = `${direction}\u0000${pod.namespace}\u0000${JSON.stringify(Object.entries(pod.labels).sort())}`;
+  let own = selectingByPod.get(pod);
+  if (own === undefined) {
+    own = {};
+    selectingByPod.set(pod, own);
+  }
+  const cached = own[direction];
+  if (cached !== undefined) return cached;
+  let labelsKey = labelKeys.get(pod);
+  if (labelsKey === undefined) {
+    labelsKey = `${pod.namespace}\u0000${JSON.stringify(Object.entries(pod.labels).sort())}`;
+    labelKeys.set(pod, labelsKey);
+  }
+  const key = `${direction}\u0000${labelsKey}`;
   let found = model.selectingMemo.get(key);
   if (found === undefined) {
     found = (model.policiesByNamespace.get(pod.namespace) ?? []).filter(
@@ -135,5 +155,6 @@ export function selectingPolicies(
     );
     model.selectingMemo.set(key, found);
   }
+  own[direction] = found;
   return found;
 }

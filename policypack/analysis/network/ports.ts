@@ -27,6 +27,9 @@ export function isProtocol(value: unknown): value is Protocol {
 }
 
 function normalize(ranges: readonly PortRange[]): PortRange[] {
+  if (ranges.length === 0) return [];
+  if (ranges.length === 1)
+    return (ranges[0] as PortRange)[0] <= (ranges[0] as PortRange)[1] ? [ranges[0] as PortRange] : [];
   const sorted = [...ranges].filter(([a, b]) => a <= b).sort((x, y) => x[0] - y[0]);
   const out: [number, number][] = [];
   for (const [a, b] of sorted) {
@@ -39,14 +42,23 @@ function normalize(ranges: readonly PortRange[]): PortRange[] {
 
 /** A set holding one protocol's ranges. */
 export function portsOf(protocol: Protocol, ranges: readonly PortRange[]): PortSet {
-  return { ...NO_PORTS, [protocol]: normalize(ranges) };
+  const r = normalize(ranges);
+  return r.length === 0 ? NO_PORTS : { ...NO_PORTS, [protocol]: r };
 }
 
+/** Builds a set, returning the shared NO_PORTS / ALL_PORTS objects when it is one of them (so the fast paths hit). */
 function perProtocol(f: (p: Protocol) => PortRange[]): PortSet {
-  return { TCP: f("TCP"), UDP: f("UDP"), SCTP: f("SCTP") };
+  const set = { TCP: f("TCP"), UDP: f("UDP"), SCTP: f("SCTP") };
+  if (set.TCP.length === 0 && set.UDP.length === 0 && set.SCTP.length === 0) return NO_PORTS;
+  if (isAll(set)) return ALL_PORTS;
+  return set;
 }
 
+// The fast paths below matter: a whole relation computes these per pair, and most sets are
+// empty or everything.
 export function union(a: PortSet, b: PortSet): PortSet {
+  if (a === NO_PORTS || b === ALL_PORTS) return b;
+  if (b === NO_PORTS || a === ALL_PORTS) return a;
   return perProtocol((p) => normalize([...a[p], ...b[p]]));
 }
 
@@ -67,10 +79,14 @@ function intersectRanges(a: readonly PortRange[], b: readonly PortRange[]): Port
 }
 
 export function intersect(a: PortSet, b: PortSet): PortSet {
+  if (a === ALL_PORTS || b === NO_PORTS) return b;
+  if (b === ALL_PORTS || a === NO_PORTS) return a;
   return perProtocol((p) => intersectRanges(a[p], b[p]));
 }
 
 export function subtract(a: PortSet, b: PortSet): PortSet {
+  if (b === NO_PORTS || a === NO_PORTS) return a;
+  if (b === ALL_PORTS) return NO_PORTS;
   return perProtocol((p) => {
     const complement = normalize(
       b[p].length === 0
