@@ -10,6 +10,7 @@
  *          --peers checkov,kube-score  --pack-sizes 100,500  --pack-runs N  --seed N
  *          --pack-variants none,palisade,noop,noop1,palisade-ts
  *          --out DIR (default bench/results; --quick writes bench/.work/results-quick)
+ *          --reach-sizes 50,100,200,500 (namespaces of 10 workloads, 5 policies)  --no-reach
  *
  * Everything it makes goes to bench/.work (corpora, reports, stacks) and bench/.peers (peer tools),
  * both git-ignored; the results go to bench/results/latest.{md,json} and chart.svg.
@@ -28,7 +29,7 @@ const WORK = path.join(__dirname, ".work");
 const OUT = path.join(WORK, "out");
 
 function parseArgs(argv) {
-  const opts = { quick: false, peers: true, pulumi: true, retryPeers: false, seed: 20251127 };
+  const opts = { quick: false, peers: true, pulumi: true, reach: true, retryPeers: false, seed: 20251127 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -40,9 +41,12 @@ function parseArgs(argv) {
     if (a === "--quick") opts.quick = true;
     else if (a === "--no-peers") opts.peers = false;
     else if (a === "--no-pulumi") opts.pulumi = false;
+    else if (a === "--no-reach") opts.reach = false;
+    else if (a === "--reach-sizes") opts.reachSizes = list();
     else if (a === "--only-pulumi") {
       opts.sizes = [];
       opts.peers = false;
+      opts.reach = false;
     } else if (a === "--retry-peers") opts.retryPeers = true;
     else if (a === "--sizes") opts.sizes = list();
     else if (a === "--runs") opts.runs = Number(value());
@@ -64,6 +68,7 @@ function parseArgs(argv) {
   }
   opts.sizes ??= [1000, 10000, 50000];
   opts.packSizes ??= [100, 500, 1000];
+  opts.reachSizes ??= opts.quick ? [50, 500] : [50, 100, 200, 500];
   opts.packRuns ??= 3;
   opts.out ??= opts.quick ? path.join(WORK, "results-quick") : path.join(__dirname, "results");
   return opts;
@@ -261,6 +266,16 @@ function main() {
       `  evaluate() in process: ${ev.ms.toFixed(0)} ms (CPU ${ev.cpuMs.toFixed(0)} ms), ${ev.usPerObject.toFixed(1)} µs/object`,
     );
     results.corpora.push(entry);
+  }
+
+  if (opts.reach) {
+    log("palisade reach (NetworkPolicy connectivity):");
+    try {
+      results.reach = require("./lib/reach").benchReach({ sizes: opts.reachSizes, runs: opts.quick ? 1 : 3, log });
+    } catch (err) {
+      results.reach = { error: err.message };
+      log(`  FAILED: ${err.message}`);
+    }
   }
 
   if (opts.pulumi) {

@@ -456,7 +456,8 @@ export function reachMermaid(model: ReachModel, connections: readonly Connection
   for (const [g, members] of groups) {
     lines.push(`  subgraph g${n++}["${mermaidLabel(g)}"]`);
     for (const e of members) {
-      const label = e.kind === "pods" ? e.name + (e.synthetic ? " (stand-in)" : "") : e.id;
+      const label =
+        e.kind === "outside" ? e.id : e.synthetic ? `${e.name.replace(/^\((.*)\)$/, "$1")} (stand-in)` : e.name;
       lines.push(
         e.kind === "pods"
           ? `    ${ids.get(e)}["${mermaidLabel(label)}"]`
@@ -467,7 +468,8 @@ export function reachMermaid(model: ReachModel, connections: readonly Connection
   }
   for (const c of connections) {
     const sure = !isEmpty(c.sure);
-    const label = sure ? describePorts(c.sure) : `maybe ${describePorts(c.maybe)}`;
+    const maybe = isEmpty(c.maybe) ? "" : `maybe ${describePorts(c.maybe)}`;
+    const label = sure ? describePorts(c.sure) + (maybe === "" ? "" : ` (${maybe})`) : maybe;
     lines.push(`  ${ids.get(c.src)} ${sure ? "-->" : "-.->"}|"${mermaidLabel(label)}"| ${ids.get(c.dst)}`);
   }
   return `${lines.join("\n")}\n`;

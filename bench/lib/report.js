@@ -241,6 +241,26 @@ function markdown(results) {
           lines.push(""));
     }
   }
+  if (results.reach) {
+    lines.push("## `palisade reach` (NetworkPolicy connectivity)");
+    lines.push("");
+    if (results.reach.error) lines.push(`Not measured: ${results.reach.error}`);
+    else {
+      lines.push(
+        `Tenant namespaces of 10 workloads and 5 NetworkPolicies each (default deny, DNS, same tenant, one named cross-tenant ingress, one egress to the next tenant and the internet), analysed in memory: the model and the whole relation (every allowed pair), median of ${results.reach.runs} runs; then the tenant-network-isolation control on the same set. Time grows as namespaces^${results.reach.exponent ?? "?"} (1 = linear).`,
+      );
+      lines.push("");
+      lines.push(
+        "| namespaces | workloads | policies | objects | endpoints | connections | reach ms | tenant-network-isolation ms |",
+      );
+      lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|");
+      for (const r of results.reach.rows)
+        lines.push(
+          `| ${fmtInt(r.namespaces)} | ${fmtInt(r.workloads)} | ${fmtInt(r.policies)} | ${fmtInt(r.objects)} | ${fmtInt(r.endpoints)} | ${fmtInt(r.connections)} | ${fmtInt(r.ms)} | ${fmtInt(r.controlMs)} |`,
+        );
+    }
+    lines.push("");
+  }
   lines.push("## Chart");
   lines.push("");
   lines.push("![seconds against objects, log scales](chart.svg)");
