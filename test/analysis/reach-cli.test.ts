@@ -47,7 +47,7 @@ test("mermaid: namespaces as subgraphs, outside endpoints round", async () => {
   expect(r.stdout.split("\n")[0]).toBe("flowchart LR");
   expect(r.stdout).toContain('subgraph g0["ns: shop"]');
   expect(r.stdout).toContain('e0 -->|"TCP 5432"| e1');
-  expect(r.stdout).toContain('e0 -->|"UDP 53"| e2');
+  expect(r.stdout).toContain('e0 -->|"UDP 53 (maybe TCP 443)"| e2');
   // The cluster DNS stand-in is a destination only: what DNS pods may open is not the question.
   expect(r.stdout).not.toMatch(/^ {2}e2 -/m);
 });
