@@ -11,18 +11,20 @@ import { containerLabel, containerSecurityPath, isWindowsPod, securityChild, win
  * 1.25 exempts pods with spec.os.name=windows).
  * Every container: capabilities.drop contains "ALL" (exact, case-sensitive: "all" fails);
  * capabilities.add ⊆ {NET_BIND_SERVICE}.
+ * It replaces pod-capabilities-baseline at Restricted, so it keeps that control's severity (high)
+ * and CIS reference: `add: [SYS_ADMIN]` must not look smaller at the stricter level.
  */
 export const podCapabilitiesRestricted = resourceControl({
   id: "pod-capabilities-restricted",
   title: "Drop ALL capabilities; add only NET_BIND_SERVICE",
   family: "pod-security",
   level: "restricted",
-  severity: "medium",
+  severity: "high",
   references: {
     catalog: "POD-023",
     pss: "capabilities_restricted (v1.22; Windows exemption v1.25)",
     nsaCisa: "Kubernetes Pod security › Pod security enforcement",
-    cis: "5.2.10",
+    cis: "5.2.9, 5.2.10",
   },
   remediation:
     'Set securityContext.capabilities.drop: ["ALL"] (upper case) on every container and add back at most NET_BIND_SERVICE.',

@@ -7,13 +7,14 @@ import { fixProcMount, PROC_MOUNT_DEFAULT_CEL, procMountViolations } from "./pro
  * version at which Baseline relaxes procMount for user-namespaced pods, Restricted keeps the
  * unconditional 1.0 rule in its place. Before 1.35 the Baseline check already covers Restricted.
  * Restricted field: ctr.securityContext.procMount. Allowed values: unset, "Default".
+ * It replaces pod-proc-mount, so it keeps that control's severity (high).
  */
 export const podProcMountRestricted = resourceControl({
   id: "pod-proc-mount-restricted",
   title: "Default /proc mount, also in user namespaces",
   family: "pod-security",
   level: "restricted",
-  severity: "medium",
+  severity: "high",
   references: {
     catalog: "POD-014",
     pss: "procMount_restricted (v1.35)",

@@ -24,17 +24,21 @@ export const RESTRICTED_VOLUME_SOURCES: ReadonlySet<string> = new Set([
  * PSS Restricted `restrictedVolumes` (policy 1.0, OverrideCheckIDs: hostPathVolumes). An allowlist:
  * every other source (hostPath, nfs, gitRepo, photonPersistentDisk, …, and any future or unknown
  * key) fails. A volume with no source at all is defaulted to emptyDir by the API server before
- * admission sees it, so it passes.
+ * admission sees it, so it passes. It replaces pod-host-path at Restricted, so it reports a
+ * hostPath at the same severity and with the same references, and says so: a stricter level never
+ * makes the same problem look smaller.
  */
 export const podVolumeTypes = resourceControl({
   id: "pod-volume-types",
   title: "Volume types allowlist",
   family: "pod-security",
   level: "restricted",
-  severity: "medium",
+  severity: "high",
   references: {
     catalog: "POD-018",
     pss: "restrictedVolumes (v1.0)",
+    nsaCisa: "Kubernetes Pod security › Pod security enforcement",
+    cis: "5.2.12",
   },
   remediation:
     "Use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes; reach network storage through a PersistentVolumeClaim.",
@@ -60,8 +64,9 @@ export const podVolumeTypes = resourceControl({
       if (sources.some((s) => RESTRICTED_VOLUME_SOURCES.has(s))) return;
       const name = JSON.stringify(str(volume["name"]) ?? `#${i}`);
       for (const source of sources) {
+        const why = source === "hostPath" ? " (the node's filesystem: what pod-host-path forbids at Baseline)" : "";
         out.push({
-          message: `volume ${name} uses restricted volume type ${JSON.stringify(source)}`,
+          message: `volume ${name} uses restricted volume type ${JSON.stringify(source)}${why}`,
           path: join(join(join(pod.specPath, "volumes"), i), source),
         });
       }

@@ -3,6 +3,7 @@
  * that never throw, whatever shape the manifest has.
  */
 import fc from "fast-check";
+import { catalog } from "../../../policypack/controls";
 import { podSecurityControls } from "../../../policypack/controls/pod-security";
 import type { ResourceControl } from "../../../policypack/engine/control";
 import { POD_KINDS } from "../../../policypack/engine/pod";
@@ -164,5 +165,20 @@ describe("pod-security family", () => {
     const object: KubeObject = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" } };
     for (const control of controls)
       if (control.fix) expect(control.fix(object, contextFor(control, object))).toBe(object);
+  });
+});
+
+describe("overrides (issue 12)", () => {
+  it("a Restricted control that replaces a Baseline one reports at no lower severity", () => {
+    const rank = ["low", "medium", "high", "critical"];
+    const byId = new Map(catalog.map((c) => [c.id, c]));
+    for (const c of catalog)
+      for (const o of c.overrides ?? []) {
+        const replaced = byId.get(o);
+        expect([c.id, rank.indexOf(c.severity) >= rank.indexOf(replaced?.severity ?? "critical")]).toEqual([
+          c.id,
+          true,
+        ]);
+      }
   });
 });

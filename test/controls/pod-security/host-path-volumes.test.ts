@@ -97,8 +97,13 @@ describe("pod-volume-types", () => {
 
   it("names the volume and the type", () => {
     expect(messages(podVolumeTypes, { containers: [app], volumes: [hostVolume("/x", "logs")] })).toEqual([
-      'volume "logs" uses restricted volume type "hostPath"',
+      'volume "logs" uses restricted volume type "hostPath" (the node\'s filesystem: what pod-host-path forbids at Baseline)',
     ]);
+  });
+
+  it("never makes what it overrides look smaller (issue 12: severity and references kept)", () => {
+    expect(podVolumeTypes.severity).toBe(podHostPath.severity);
+    expect(podVolumeTypes.references.cis).toBe(podHostPath.references.cis);
   });
 
   it("overrides pod-host-path", () => {
