@@ -149,6 +149,19 @@ test("invalid policies are listed as problems and allow nothing", () => {
   expect(isEmpty(connection(m, get(m, "internet"), get(m, "a/web")).sure)).toBe(true);
 });
 
+test("a peer or port entry that is not a mapping makes its rule allow nothing, never everything", () => {
+  const m = buildReachModel([
+    ns("a"),
+    deploy("a", "web", { app: "web" }),
+    policy("a", "odd", { podSelector: {}, ingress: [{ from: ["everyone"] }, { ports: [80] }] }),
+  ]);
+  expect(m.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+    "spec.ingress[0].from: every entry must be a mapping",
+    "spec.ingress[1].ports: every entry must be a mapping",
+  ]);
+  expect(isEmpty(connection(m, get(m, "internet"), get(m, "a/web")).sure)).toBe(true);
+});
+
 test("the whole relation equals every pair decided one by one (the pruning loses nothing)", () => {
   for (let seed = 1; seed <= 60; seed++) {
     const world = generateWorld(seed, 0);

@@ -158,6 +158,17 @@ function compilePort(port: Rec, path: string, problems: string[]): PortMatch {
 }
 
 function compileRule(policy: CompiledPolicy, view: RuleView, problems: string[]): CompiledRule {
+  // The shared rule view skips entries that are not mappings; here such an entry makes the rule
+  // allow nothing instead of reading as "every peer" or "every port".
+  const rawPeers = arr(view.rule[view.direction === "Ingress" ? "from" : "to"]);
+  const rawPorts = arr(view.rule["ports"]);
+  const broken: string[] = [];
+  if (rawPeers.length !== view.peers.length) broken.push(`${view.peersPath}: every entry must be a mapping`);
+  if (rawPorts.length !== view.ports.length) broken.push(`${view.path}.ports: every entry must be a mapping`);
+  if (broken.length > 0) {
+    problems.push(...broken);
+    return { policy, direction: view.direction, index: view.index, path: view.path, peers: [], ports: [] };
+  }
   const peers = view.peers.length === 0 ? "all" : view.peers.map((p) => compilePeer(p.peer, p.index, p.path, problems));
   const ports =
     view.ports.length === 0 ? "all" : view.ports.map((p, i) => compilePort(p, `${view.path}.ports[${i}]`, problems));
