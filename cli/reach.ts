@@ -5,6 +5,9 @@
  * this file only loads, resolves names and prints. See docs/reach.md.
  */
 import { flattenLists } from "../policypack/engine/evaluate";
+import { describe as describeResource, resourceRef } from "../policypack/engine/kinds";
+import { podView } from "../policypack/engine/pod";
+import { shapeErrors } from "../policypack/engine/shape";
 import type { KubeObject, SourceLocation } from "../policypack/engine/types";
 import { describeSelector } from "../policypack/controls/network/selectors";
 import {
@@ -109,6 +112,10 @@ export async function runReach(argv: readonly string[], io: Io): Promise<number>
     for (const item of flattenLists([o], (m) => errors.push(`${where}: ${m}`))) {
       objects.push(item);
       if (at !== undefined) sources.set(item, at);
+      // Wrong-typed fields (the same checks as palisade check) are input errors, not silent guesses.
+      if (item.kind === "NetworkPolicy" || item.kind === "Namespace" || podView(item) !== undefined)
+        for (const e of shapeErrors(item, podView(item)))
+          errors.push(`${where}: ${describeResource(resourceRef(item))}: ${e.message}`);
     }
   }
   let model: ReachModel;

@@ -121,6 +121,19 @@ spec:
   );
 });
 
+test("a wrong-typed field is an input error, as in palisade check", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reach-"));
+  const file = path.join(dir, "bad.yaml");
+  fs.writeFileSync(
+    file,
+    "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: odd, namespace: a }\nspec: { podSelector: {}, ingress: yes }\n",
+  );
+  const r = await cli(["reach", file]);
+  fs.rmSync(dir, { recursive: true });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/NetworkPolicy a\/odd.*spec\.ingress/);
+});
+
 test("bad options exit 2", async () => {
   expect((await cli(["reach", SHOP, "--pod-cidr", "nope"])).stderr).toMatch(/--pod-cidr: "nope" is not a CIDR/);
   expect((await cli(["reach", SHOP, "--format", "svg"])).code).toBe(2);
