@@ -155,14 +155,17 @@ function ruleMatches(model: ReachModel, rule: CompiledRule, peerEndpoint: Endpoi
   return out;
 }
 
-const OPEN = (direction: Direction, open: OpenReason): DirectionReach => ({
-  direction,
-  open,
-  isolatedBy: [],
-  matches: [],
-  sure: ALL_PORTS,
-  maybe: NO_PORTS,
-});
+/** The answers for an open direction are constants: an unisolated set has endpoints² of them. */
+const OPEN_ANSWERS = new Map<string, DirectionReach>();
+function OPEN(direction: Direction, open: OpenReason): DirectionReach {
+  const key = `${direction}/${open}`;
+  let answer = OPEN_ANSWERS.get(key);
+  if (answer === undefined) {
+    answer = { direction, open, isolatedBy: [], matches: [], sure: ALL_PORTS, maybe: NO_PORTS };
+    OPEN_ANSWERS.set(key, answer);
+  }
+  return answer;
+}
 
 /**
  * One direction of a connection: `target` is the endpoint whose policies decide (the source for
