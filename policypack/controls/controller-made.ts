@@ -101,9 +101,20 @@ export function operatorFor(
   });
 }
 
-/** The Job, init container's workload or custom resource of the namespace that names this object, which makes it at runtime. */
+/**
+ * What makes this object at runtime: the Job, the workload of an init container or the custom
+ * resource of the namespace that names it, or a custom resource whose name prefixes it (operators
+ * name what they generate `<resource>-<suffix>`: pg-main-app, events-cluster-ca-cert).
+ */
 export function runtimeCreator(stack: StackIndex, namespace: string, name: string): KubeObject | undefined {
-  return factsOf(stack, namespace).runtimeNames.get(name);
+  const facts = factsOf(stack, namespace);
+  return (
+    facts.runtimeNames.get(name) ??
+    facts.customResources.find((cr) => {
+      const prefix = str(cr.metadata?.name);
+      return prefix !== undefined && prefix !== "" && name.startsWith(`${prefix}-`);
+    })
+  );
 }
 
 /** `Job "ingress-nginx-admission-create"`, for messages and comments. */

@@ -80,7 +80,13 @@ export const networkNoAllowAllPeers = resourceControl({
       const field = PEERS_FIELD[rule.direction];
       const who = rule.direction === "Ingress" ? "every source" : "every destination";
       if (rule.peers.length === 0) {
-        out.push({ message: `${ruleLabel(rule)} has no "${field}" peers: it allows ${who}`, path: rule.path });
+        // Say what the rule still limits, so the reviewer sees what is open (a webhook port, not everything).
+        const ports = rule.ports.map(
+          (p) =>
+            `${str(p["protocol"]) ?? "TCP"}/${String(p["port"] ?? "any")}${typeof p["endPort"] === "number" ? `-${p["endPort"]}` : ""}`,
+        );
+        const on = ports.length > 0 ? ` on ${ports.join(", ")}` : " on every port";
+        out.push({ message: `${ruleLabel(rule)} has no "${field}" peers: it allows ${who}${on}`, path: rule.path });
         continue;
       }
       for (const p of rule.peers) {

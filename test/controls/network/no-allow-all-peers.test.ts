@@ -52,7 +52,23 @@ describe("network-no-allow-all-peers", () => {
 
   it("says what the rule allows", () => {
     const [v] = runControl(networkNoAllowAllPeers, ingress([]));
-    expect(v?.message).toBe('ingress rule 0 has no "from" peers: it allows every source');
+    expect(v?.message).toBe('ingress rule 0 has no "from" peers: it allows every source on every port');
+  });
+
+  it("names the ports the rule still limits it to", () => {
+    const policy = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "webhook", namespace: "ops" },
+      spec: {
+        podSelector: { matchLabels: { app: "operator" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ ports: [{ port: "webhook" }, { protocol: "UDP", port: 8000, endPort: 8100 }] }],
+      },
+    };
+    expect(runControl(networkNoAllowAllPeers, policy)[0]?.message).toBe(
+      'ingress rule 0 has no "from" peers: it allows every source on TCP/webhook, UDP/8000-8100',
+    );
   });
 
   it("does not crash on odd shapes", () => {
