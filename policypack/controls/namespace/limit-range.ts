@@ -3,7 +3,7 @@ import { configBoolean, configStrings } from "../../engine/control";
 import { isBuiltinKind } from "../../engine/kinds";
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
-import { namespaceLabel, namespaceSubject } from "./namespaces";
+import { namespaceLabel, namespaceSubject, isUndeclaredSystemNamespace } from "./namespaces";
 
 /**
  * Each namespace that holds workloads has a LimitRange with a `type: Container` item that sets
@@ -45,6 +45,7 @@ export const namespaceLimitRange = stackControl({
         : ["default", "defaultRequest"];
     const out: Violation[] = [];
     for (const namespace of stack.workloadNamespaces) {
+      if (isUndeclaredSystemNamespace(stack, namespace)) continue; // the platform's guardrails
       const set = new Map<string, Set<string>>(fields.map((f) => [f, new Set<string>()]));
       let containerItems = 0;
       for (const range of stack.inNamespace("LimitRange", namespace)) {

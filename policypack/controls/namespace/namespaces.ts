@@ -50,3 +50,16 @@ export function mergedLabels(stack: StackIndex, documents: readonly KubeObject[]
 export function declaredIn(stack: StackIndex, kind: string, namespace: string): KubeObject[] {
   return stack.inNamespace(kind, namespace).filter((o) => !stack.isPatch(o));
 }
+
+/** The namespaces every cluster has, which the platform runs. */
+export const SYSTEM_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease"];
+
+/**
+ * A system namespace the set adds to without declaring it (an add-on installed into
+ * kube-system): its guardrails (default-deny, quota, LimitRange, default ServiceAccount) are the
+ * platform's, not this set's, so the namespace-wide stack controls pass over it. A set that
+ * declares the namespace is judged like any other.
+ */
+export function isUndeclaredSystemNamespace(stack: StackIndex, name: string): boolean {
+  return SYSTEM_NAMESPACES.includes(name) && (stack.namespaceDocuments.get(name) ?? []).length === 0;
+}

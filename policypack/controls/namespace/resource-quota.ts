@@ -3,7 +3,7 @@ import { configStrings } from "../../engine/control";
 import { isBuiltinKind } from "../../engine/kinds";
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
-import { namespaceLabel, namespaceSubject } from "./namespaces";
+import { namespaceLabel, namespaceSubject, isUndeclaredSystemNamespace } from "./namespaces";
 
 /** ResourceQuota's short names: `cpu` and `memory` are requests. */
 const ALIASES: Readonly<Record<string, string>> = { cpu: "requests.cpu", memory: "requests.memory" };
@@ -39,6 +39,7 @@ export const namespaceResourceQuota = stackControl({
     const required = configStrings(ctx.config, "requiredResources");
     const out: Violation[] = [];
     for (const namespace of stack.workloadNamespaces) {
+      if (isUndeclaredSystemNamespace(stack, namespace)) continue; // the platform's guardrails
       const quotas = stack.inNamespace("ResourceQuota", namespace).filter(isBuiltinKind);
       const covered = new Set<string>();
       let unscoped = 0;

@@ -1,6 +1,6 @@
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
-import { declaredIn, namespaceLabel, namespaceSubject } from "../namespace/namespaces";
+import { declaredIn, namespaceLabel, namespaceSubject, isUndeclaredSystemNamespace } from "../namespace/namespaces";
 import { deniesAll, DIRECTIONS, isNetworkPolicy, RULES_FIELD } from "./policy";
 
 /**
@@ -25,6 +25,7 @@ export const networkDefaultDeny = stackControl({
   checkStack(stack) {
     const out: Violation[] = [];
     for (const namespace of stack.workloadNamespaces) {
+      if (isUndeclaredSystemNamespace(stack, namespace)) continue; // the platform's guardrails
       const policies = declaredIn(stack, "NetworkPolicy", namespace).filter(isNetworkPolicy);
       const missing = DIRECTIONS.filter((d) => !policies.some((p) => deniesAll(p, d)));
       if (missing.length === 0) continue;

@@ -1,6 +1,6 @@
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
-import { namespaceLabel, namespaceSubject } from "../namespace/namespaces";
+import { namespaceLabel, namespaceSubject, isUndeclaredSystemNamespace } from "../namespace/namespaces";
 import { accountIndex, accountKey } from "./accounts";
 
 /**
@@ -28,6 +28,7 @@ export const saDefaultDeclared = stackControl({
     const accounts = accountIndex(stack);
     const out: Violation[] = [];
     for (const namespace of stack.workloadNamespaces) {
+      if (isUndeclaredSystemNamespace(stack, namespace)) continue; // the platform's guardrails
       const entry = accounts.get(accountKey(namespace, "default"));
       if (entry === undefined) {
         out.push({
