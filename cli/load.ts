@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseManifests, type ParseError } from "../policypack/engine/parse";
+import { parseManifests, type NodeBudget, type ParseError } from "../policypack/engine/parse";
 import type { Finding, KubeObject, SourceLocation } from "../policypack/engine/types";
 
 export const MANIFEST_EXTENSIONS = [".yaml", ".yml", ".json"];
@@ -35,6 +35,12 @@ export const NON_MANIFEST_FILES = new Set([
  * gigabyte, and no object the API server accepts (3 MiB per request) comes near it.
  */
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Nodes (mapping entries, list items) read in one run, all files together: every object is
+ * kept for the stack controls, so this is what bounds memory (about 300 bytes a node, all in).
+ */
+export const MAX_TOTAL_NODES = 3_000_000;
 
 /** Where an object came from, and where each of its fields is (for findings that name a path). */
 export interface LocatedSource extends SourceLocation {
@@ -201,6 +207,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
   const tooBig = (what: string): string =>
     `${what} over the ${formatBytes(maxBytes)} limit (--max-file-size): refused unread past it`;
   const files = expandPaths(paths, errors, notes);
+  const budget: NodeBudget = { remaining: MAX_TOTAL_NODES };
   for (const file of files) {
     const name = file === "-" ? "<stdin>" : file;
     let bytes: Buffer | undefined;
@@ -236,13 +243,13 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
     }
     let parsed;
     try {
-      parsed = parseManifests(bytes.toString("utf8"), name);
+      parsed = parseManifests(bytes.toString("utf8"), name, { budget });
     } catch (err) {
       // Pathological input the reader did not foresee: an input error, not a crash.
       errors.push(inputError(name, `cannot parse: ${err instanceof Error ? err.message : String(err)}`));
       continue;
     }
-    errors.push(...parsed.errors);
+    for (const e of parsed.errors) errors.push(e);
     for (const { object, line, fieldLine } of parsed.objects) {
       objects.push(object);
       const source: LocatedSource = { file: name, line, objectLine: line };

@@ -19,6 +19,8 @@ export interface FastDocument {
   readonly value: Record<string, unknown>;
   readonly line: number;
   readonly itemLines: readonly number[];
+  /** Mapping entries and list items in it (for the caller's memory budget). */
+  readonly nodes: number;
 }
 
 /** Thrown (and caught in fastParse) when the text leaves the subset. */
@@ -240,7 +242,7 @@ class Parser {
     const items: number[][] = [];
     const value = this.map(0, false, items);
     if (this.next(this.li) < end) bail();
-    return { value, line, itemLines: items[0] ?? [] };
+    return { value, line, itemLines: items[0] ?? [], nodes: this.maxNodes - this.budget };
   }
 
   /** The next line at or after i that is neither blank nor a comment (or this.end). */

@@ -63,10 +63,21 @@ export interface ParseLimits {
    */
   readonly maxNodes?: number;
   /**
+   * Nodes allowed over every document read with these limits (pass the same object to each
+   * file of a run: what is read is kept, so memory is bounded by the whole, not each file).
+   * Exhausted: the rest is refused. @default no budget beyond maxNodes per document
+   */
+  readonly budget?: NodeBudget;
+  /**
    * Try the fast path for plain block YAML first (fast-yaml.ts); it hands anything else to the
    * `yaml` package, with the same results. false: always the `yaml` package. @default true
    */
   readonly fast?: boolean;
+}
+
+/** A count of nodes left, shared by the files of one run. */
+export interface NodeBudget {
+  remaining: number;
 }
 
 /** One document of a stream, before the Kubernetes-object checks. */
@@ -89,7 +100,12 @@ export const MAX_DEPTH = 1000;
  */
 export const MAX_SLOW_DOCUMENT_BYTES = 16 * 1024 * 1024;
 /** …and so is one whose count of structural characters promises more tokens than this. */
-const MAX_SLOW_TOKENS = 2_000_000;
+const MAX_SLOW_TOKENS = 400_000;
+
+/** Nodes one document may have: its own limit, or what is left of the run's budget. */
+function perDocument(limits: Limits): number {
+  return Math.max(0, Math.min(limits.maxNodes, limits.budget.remaining));
+}
 
 const LIST_KIND = /List$/;
 
@@ -185,7 +201,19 @@ interface Sink {
   readonly lines: Lines;
   readonly docs: ParsedDocument[];
   readonly fail: (offset: number, message: string) => void;
-  readonly limits: Required<ParseLimits>;
+  readonly limits: Limits;
+  readonly stop: Stop;
+}
+
+/** Set when the node budget is spent: kubectl would read on, but we have said why we stop. */
+interface Stop {
+  stopped: boolean;
+}
+
+interface Limits {
+  readonly maxNodes: number;
+  readonly fast: boolean;
+  readonly budget: NodeBudget;
 }
 
 /**
@@ -232,6 +260,15 @@ function readJsonStream(text: string, sink: Sink, firstError: { offset: number; 
     count++;
     pos = end;
     if (value === null) continue; // a null document is skipped, as kubectl's RawExtension does
+    const nodes = countNodes(value);
+    if (nodes > perDocument(sink.limits)) {
+      sink.fail(
+        i,
+        `over the node budget (${perDocument(sink.limits)} nodes left for this document): check the input in parts`,
+      );
+      return -1;
+    }
+    sink.limits.budget.remaining -= nodes;
     const bad = nonJsonValue(value);
     if (bad !== undefined) {
       sink.fail(i, bad);
@@ -241,6 +278,19 @@ function readJsonStream(text: string, sink: Sink, firstError: { offset: number; 
     // JSON is YAML: field lines come from building the same text again with positions.
     sink.docs.push({ value, line, itemLines: [], fieldLine: lazyFieldLines(text.slice(i, end), line, sink.limits) });
   }
+}
+
+/** Entries and items of a JSON value, as the YAML side counts them. */
+function countNodes(value: unknown): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    n++;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (typeof v === "object" && v !== null) for (const x of Object.values(v)) stack.push(x);
+  }
+  return n;
 }
 
 /** A lone UTF-16 surrogate: Go's decoder turns its escape into U+FFFD. */
@@ -309,6 +359,12 @@ function readYamlStream(text: string, from: number, sink: Sink): void {
 const NON_PRINTABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|[\ud800-\udfff]/u;
 
 function readYamlDocument(chunk: string, start: number, sink: Sink): void {
+  if (sink.stop.stopped) return;
+  if (perDocument(sink.limits) === 0 && /^[ \t]*[^ \t\n#]/m.test(chunk)) {
+    sink.stop.stopped = true;
+    sink.fail(start, "the node budget of this run is spent (too many objects at once): check the input in parts");
+    return;
+  }
   // libyaml takes a byte-order mark at the start of each stream it reads (kubectl gives it one
   // stream per document); anywhere else it is content we do not try to place.
   const body = chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
@@ -342,9 +398,10 @@ function readYamlDocument(chunk: string, start: number, sink: Sink): void {
   }
   const startLine = sink.lines.at(base).line;
   if (sink.limits.fast) {
-    const fast = fastParse(body, sink.limits.maxNodes);
+    const fast = fastParse(body, perDocument(sink.limits));
     if (fast !== undefined) {
       for (const doc of fast) {
+        sink.limits.budget.remaining -= doc.nodes;
         sink.docs.push({
           value: doc.value,
           line: startLine + doc.line - 1,
@@ -355,12 +412,13 @@ function readYamlDocument(chunk: string, start: number, sink: Sink): void {
       return;
     }
   }
-  const built = buildSlow(body, sink.limits, false);
+  const built = buildSlow(body, perDocument(sink.limits), false);
   if (built instanceof Refusal) {
     sink.fail(base + Math.min(built.offset, body.length), built.message);
     return;
   }
   if (built === null) return;
+  sink.limits.budget.remaining -= built.nodes;
   sink.docs.push({
     value: built.value,
     line: startLine + built.line - 1,
@@ -370,15 +428,11 @@ function readYamlDocument(chunk: string, start: number, sink: Sink): void {
 }
 
 /** Field lines are found by building the document again with positions, once, when asked. */
-function lazyFieldLines(
-  body: string,
-  startLine: number,
-  limits: Required<ParseLimits>,
-): (path: string) => number | undefined {
+function lazyFieldLines(body: string, startLine: number, limits: Limits): (path: string) => number | undefined {
   let traced: Built | null | undefined;
   return (path) => {
     if (traced === undefined) {
-      const b = buildSlow(body, limits, true);
+      const b = buildSlow(body, limits.maxNodes, true);
       traced = b instanceof Refusal ? null : b;
     }
     if (traced === null || traced.lines === undefined) return undefined;
@@ -391,37 +445,34 @@ interface Built {
   readonly value: unknown;
   readonly line: number;
   readonly itemLines: number[];
+  readonly nodes: number;
   /** With tracing: for each mapping and list built, the line of each key or item. */
   readonly lines?: WeakMap<object, Map<string | number, number>>;
 }
 
-function buildSlow(body: string, limits: Required<ParseLimits>, trace: boolean): Built | Refusal | null {
+function buildSlow(body: string, maxNodes: number, trace: boolean): Built | Refusal | null {
   if (body.length > MAX_SLOW_DOCUMENT_BYTES)
     return new Refusal(
       `a YAML document of ${body.length} characters outside plain block style (the limit is ${MAX_SLOW_DOCUMENT_BYTES}; the API server takes at most 3 MiB per object): split it`,
       0,
     );
+  // The `yaml` package needs about a kilobyte per token and recurses per level: count both first.
   let tokens = 0;
+  let depth = 0;
   for (let i = 0; i < body.length; i++) {
     const c = body.charCodeAt(i);
-    // , [ ] { } : - ? & * ! | > newline: each may start a token
-    if (
-      c === 44 ||
-      c === 91 ||
-      c === 93 ||
-      c === 123 ||
-      c === 125 ||
-      c === 58 ||
-      c === 45 ||
-      c === 10 ||
-      c === 38 ||
-      c === 42
-    )
+    if (c === 91 || c === 123) {
       tokens++;
+      if (++depth > MAX_DEPTH) return new Refusal(`YAML nested deeper than ${MAX_DEPTH} levels`, i);
+    } else if (c === 93 || c === 125) {
+      tokens++;
+      if (depth > 0) depth--;
+    } else if (c === 44 || c === 58 || c === 45 || c === 10 || c === 38 || c === 42) tokens++;
   }
-  if (tokens > MAX_SLOW_TOKENS || tokens > limits.maxNodes * 4)
+  const maxTokens = Math.min(MAX_SLOW_TOKENS, maxNodes * 4);
+  if (tokens > maxTokens)
     return new Refusal(
-      `a YAML document with about ${tokens} tokens outside plain block style (the limit is ${Math.min(MAX_SLOW_TOKENS, limits.maxNodes * 4)}): split it`,
+      `a YAML document with about ${tokens} tokens outside plain block style (the limit is ${maxTokens}): split it`,
       0,
     );
   const lineCounter = new LineCounter();
@@ -456,7 +507,7 @@ function buildSlow(body: string, limits: Required<ParseLimits>, trace: boolean):
   const doc = docs[0] as Document.Parsed;
   const badTag = tagWithoutSpace(body);
   if (badTag !== undefined) return badTag;
-  const builder = new GoYamlBuilder(body, lineOf, limits.maxNodes, trace);
+  const builder = new GoYamlBuilder(body, lineOf, maxNodes, trace);
   let value: unknown;
   try {
     value = builder.document(doc.contents);
@@ -476,6 +527,7 @@ function buildSlow(body: string, limits: Required<ParseLimits>, trace: boolean):
     value,
     line: lineOf(contents.range?.[0] ?? 0),
     itemLines,
+    nodes: builder.nodes,
     ...(builder.lines !== undefined ? { lines: builder.lines } : {}),
   };
 }
@@ -534,6 +586,9 @@ type Built1 = unknown;
 class GoYamlBuilder {
   readonly lines: WeakMap<object, Map<string | number, number>> | undefined;
   private decodeCount = 0;
+  get nodes(): number {
+    return this.decodeCount;
+  }
   private aliasCount = 0;
   private aliasDepth = 0;
   private depth = 0;
@@ -607,7 +662,10 @@ class GoYamlBuilder {
     )
       this.refuse(node, "document contains excessive aliasing (a possible alias bomb)");
     if (this.decodeCount > this.maxNodes)
-      this.refuse(node, `document has more than ${this.maxNodes} nodes (counting alias expansions): split it`);
+      this.refuse(
+        node,
+        `over the node budget (${this.maxNodes} nodes left for this document, counting alias expansions): check the input in parts`,
+      );
   }
 
   private unmarshal(node: YamlNode | null): Built1 {
@@ -925,7 +983,12 @@ export function parseDocuments(
     lines,
     docs: documents,
     fail: (offset, message) => errors.push({ file, ...lines.at(offset), message }),
-    limits: { maxNodes: limits.maxNodes ?? DEFAULT_MAX_NODES, fast: limits.fast ?? true },
+    stop: { stopped: false },
+    limits: {
+      maxNodes: limits.maxNodes ?? DEFAULT_MAX_NODES,
+      fast: limits.fast ?? true,
+      budget: limits.budget ?? { remaining: Infinity },
+    },
   };
   let i = 0;
   while (i < text.length && isGoSpace(text.charCodeAt(i))) i++;
