@@ -11,6 +11,9 @@ const KINDS = ["User", "Group", "ServiceAccount"];
  * name; ServiceAccounts carry their namespace (a ClusterRoleBinding never defaults it, so the
  * subject matches nobody; a RoleBinding defaults it to its own, which is easy to misread) and the
  * core apiGroup; Users and Groups come from `allowedUsers`/`allowedGroups` when those are set.
+ * A RoleBinding that itself names no namespace (an install file applied with `kubectl apply -n`)
+ * cannot write its subjects' namespace either, and the default is exactly right there: it is not
+ * reported.
  * With `requireDeclaredServiceAccounts`, a ServiceAccount subject other than `default` must be
  * declared in the stack (off by default: pre-existing ServiceAccounts are invisible to a stack).
  */
@@ -75,7 +78,8 @@ export const rbacSubjectHygiene = stackControl({
                 `${s.path}.apiGroup`,
                 `${s.path} (${who}) must have apiGroup "" (it has ${JSON.stringify(s.apiGroup)})`,
               );
-            if (s.namespace === undefined) {
+            const namespaceless = kind === "RoleBinding" && (binding.metadata?.namespace ?? "") === "";
+            if (s.namespace === undefined && !namespaceless) {
               report(
                 `${s.path}.namespace`,
                 kind === "ClusterRoleBinding"
