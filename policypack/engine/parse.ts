@@ -1058,5 +1058,8 @@ function collect(
     });
     return;
   }
-  out.push({ object, line, fieldLine: (path) => fieldLine(prefix + path) });
+  // Not enumerable: a function, kept out of deep comparisons and serialisations of results.
+  const parsed: ParsedObject = { object, line };
+  Object.defineProperty(parsed, "fieldLine", { value: (path: string) => fieldLine(prefix + path), enumerable: false });
+  out.push(parsed);
 }
