@@ -24,7 +24,13 @@ import { catalog as defaultCatalog } from "./controls";
 import { isRecord } from "./engine/access";
 import type { CheckContext, Control, ResourceControl, StackControl } from "./engine/control";
 import { type ConfigExemption, type PalisadeConfig } from "./engine/config";
-import { annotationExemptions, configExemption, EXEMPT_ANNOTATION, lapsedConfigExemption } from "./engine/exemptions";
+import {
+  annotationExemptions,
+  configExemption,
+  EXEMPT_ANNOTATION,
+  lapsedConfigExemption,
+  supersededExemption,
+} from "./engine/exemptions";
 import { resourceRef } from "./engine/kinds";
 import { podView } from "./engine/pod";
 import { LATEST, parsePolicyVersion } from "./engine/psa-version";
@@ -186,6 +192,21 @@ function exemptionOf(control: Control, object: KubeObject, raw: PolicySettings, 
   return configExemption(config, control.id, ref, ref.namespace ?? "default", now);
 }
 
+/** An annotation exemption of a control this one overrides, for the field of this violation. */
+function supersededOf(control: ResourceControl, object: KubeObject, v: Violation, now: Date): Exemption | undefined {
+  const annotated = annotationExemptions(object, now);
+  if (annotated.exemption === undefined) return undefined;
+  return supersededExemption(
+    control,
+    v,
+    (id) => (annotated.controls.has(id) ? annotated.exemption : undefined),
+    (id) => {
+      const overridden = defaultCatalog.find((c) => c.id === id);
+      return overridden?.scope === "resource" ? checkResource(overridden, object, {}).map((x) => x.path) : [];
+    },
+  );
+}
+
 /** The config exemption of this control that covered the object but has lapsed (for the audit trail). */
 function lapsedOf(control: Control, object: KubeObject, raw: PolicySettings, now: Date): ConfigExemption | undefined {
   const config = exemptionsConfig(control, raw);
@@ -206,7 +227,8 @@ class ExemptionLedger {
 
   exempted(control: Control, exemption: Exemption, v: Violation): string {
     const until = exemption.until !== undefined ? ` until ${exemption.until}` : "";
-    return `exempted ${control.id} by ${exemption.source}${until} (${exemption.reason}): ${describeViolation(v)}`;
+    const via = exemption.via !== undefined ? `, via ${exemption.via}` : "";
+    return `exempted ${control.id} by ${exemption.source}${until}${via} (${exemption.reason}): ${describeViolation(v)}`;
   }
 
   lapsed(control: Control, e: ConfigExemption): string {
@@ -297,7 +319,13 @@ function resourcePolicy(control: ResourceControl, now: () => Date, ledger: Exemp
       }
       const lapsed = lapsedOf(control, object, raw, now());
       if (lapsed !== undefined) ledger.addResource(args.urn, ledger.lapsed(control, lapsed));
-      for (const v of violations) report(describeViolation(v));
+      for (const v of violations) {
+        // An annotation exempting a control this one supersedes covers the same field here too
+        // (a policy sees only its own config, so config exemptions name the policy that reports).
+        const inherited = control.overrides === undefined ? undefined : supersededOf(control, object, v, now());
+        if (inherited !== undefined) ledger.addResource(args.urn, ledger.exempted(control, inherited, v));
+        else report(describeViolation(v));
+      }
     },
   };
   const fw = framework(control);

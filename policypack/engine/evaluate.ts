@@ -6,7 +6,13 @@
 import type { CheckContext, Control, ResourceControl, StackControl } from "./control";
 import { controlConfig, type PalisadeConfig } from "./config";
 import { effectiveEnforcement } from "../enforcement";
-import { annotationExemptions, configExemption, type AnnotationExemptions } from "./exemptions";
+import {
+  annotationExemptions,
+  configExemption,
+  supersededExemption,
+  today,
+  type AnnotationExemptions,
+} from "./exemptions";
 import { describe, isBuiltinKind, resourceRef } from "./kinds";
 import { levelIncludes } from "./levels";
 import { isRecord } from "./access";
@@ -14,7 +20,16 @@ import { isListObject } from "./parse";
 import { LATEST, parsePolicyVersion, type PolicyVersion } from "./psa-version";
 import { shapeErrors } from "./shape";
 import { StackIndex } from "./stack";
-import type { Finding, KubeObject, Level, Severity, SkippedObject, SourceLocation, Violation } from "./types";
+import type {
+  Exemption,
+  Finding,
+  KubeObject,
+  Level,
+  Severity,
+  SkippedObject,
+  SourceLocation,
+  Violation,
+} from "./types";
 
 /** Pseudo-control of findings about objects whose fields have the wrong types. */
 export const INVALID_INPUT = "invalid-input";
@@ -162,12 +177,40 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
     if (source !== undefined) finding.source = source;
     if (control !== undefined) {
       const annotated = exemptionsOf(target);
-      const exemption = annotated.controls.has(control.id)
-        ? annotated.exemption
-        : configExemption(config, control.id, resource, stack.namespaceOf(target), now);
-      if (exemption !== undefined) finding.exempted = exemption;
+      const exemptionFor = (id: string): Exemption | undefined =>
+        annotated.controls.has(id)
+          ? annotated.exemption
+          : configExemption(config, id, resource, stack.namespaceOf(target), now);
+      const exemption =
+        exemptionFor(control.id) ??
+        (control.overrides !== undefined && currentContext !== undefined
+          ? supersededExemption(control, v, exemptionFor, (id) =>
+              overriddenPaths(id, target, currentContext as CheckContext),
+            )
+          : undefined);
+      if (exemption !== undefined) {
+        finding.exempted = exemption;
+        used.add(usedKey(target, exemption.via ?? control.id, exemption));
+      }
     }
     findings.push(finding);
+  };
+
+  // Exemptions that matched a finding, to report those that matched nothing at this level.
+  const used = new Set<string>();
+  const usedKey = (object: KubeObject, id: string, e: Exemption): string =>
+    e.source === "annotation" ? `a\u0000${describe(resourceRef(object))}\u0000${id}` : `c\u0000${e.reason}`;
+  const byId = new Map(options.controls.map((c) => [c.id, c]));
+  /** The paths a control overridden at this level would flag on the object (it does not run otherwise). */
+  const overriddenPaths = (id: string, object: KubeObject, ctx: CheckContext): (string | undefined)[] => {
+    const overridden = byId.get(id);
+    if (overridden === undefined || overridden.scope !== "resource") return [];
+    try {
+      const c = { ...ctx, config: configs.get(id) ?? controlConfig(overridden, config) };
+      return overridden.check(object, c).map((x) => x.path);
+    } catch {
+      return [];
+    }
   };
 
   for (const message of invalidObjects) {
@@ -183,6 +226,7 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
   // One reporter for every resource control run (not a closure per object and control): it
   // records against the control and object being run, which runResourceControl reports synchronously.
   let currentControl: ResourceControl | undefined;
+  let currentContext: CheckContext | undefined;
   let currentObject: KubeObject = {};
   const reportCurrent = (v: Violation, extra?: Partial<Finding>): void =>
     record(currentControl, currentObject, v, extra);
@@ -237,9 +281,11 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
         defaultNamespace: stack.defaultNamespace,
       };
       currentControl = control;
+      currentContext = ctx;
       runResourceControl(control, object, ctx, reportCurrent);
     }
   }
+  currentContext = undefined;
 
   for (const control of stackControls) {
     try {
@@ -259,6 +305,26 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
       );
     }
   }
+
+  for (const object of objects) {
+    const annotated = exemptionCache.get(object);
+    if (annotated?.exemption === undefined) continue;
+    for (const id of annotated.controls)
+      if (knownIds.has(id) && !used.has(usedKey(object, id, annotated.exemption)))
+        warnings.push(
+          `${describe(resourceRef(object))}: palisade.dev/exempt names ${id}, which reports nothing on it at level ${level}: remove it from the list`,
+        );
+  }
+  (config.exemptions ?? []).forEach((e, i) => {
+    if (e.until !== undefined && e.until < today(now)) {
+      warnings.push(`exemptions[${i}] (${e.reason}) lapsed on ${e.until}: the findings it covered are reported again`);
+      return;
+    }
+    if (!used.has(`c\u0000${e.reason}`))
+      warnings.push(
+        `exemptions[${i}] (${e.reason}) matched no finding at level ${level}: remove it, or check its patterns`,
+      );
+  });
 
   const bySeverity: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
   let exempted = 0;

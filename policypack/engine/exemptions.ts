@@ -4,7 +4,8 @@
  */
 import type { ConfigExemption, PalisadeConfig } from "./config";
 import { isValidDate } from "./config";
-import type { Exemption, KubeObject, ResourceRef } from "./types";
+import type { Control } from "./control";
+import type { Exemption, KubeObject, ResourceRef, Violation } from "./types";
 
 export const EXEMPT_ANNOTATION = "palisade.dev/exempt";
 export const EXEMPT_REASON_ANNOTATION = "palisade.dev/exempt-reason";
@@ -122,4 +123,27 @@ export function lapsedConfigExemption(
   const covering = coveringConfigExemptions(config, controlId, resource, namespace);
   if (covering.some((x) => x.until === undefined || x.until >= day)) return undefined;
   return covering[0];
+}
+
+/**
+ * An exemption carried over from a control this one supersedes: a restricted control that
+ * overrides a baseline one (PSA's OverrideCheckIDs: pod-volume-types over pod-host-path,
+ * pod-capabilities-restricted over pod-capabilities-baseline) reports the same field the
+ * baseline control would have, so an exemption of the baseline control covers that finding —
+ * for that field only (the overridden control, run on the object, flags the same path), never
+ * the stricter control's other findings.
+ */
+export function supersededExemption(
+  control: Control,
+  violation: Violation,
+  exemptionOf: (controlId: string) => Exemption | undefined,
+  flaggedPaths: (controlId: string) => readonly (string | undefined)[],
+): Exemption | undefined {
+  if (violation.path === undefined) return undefined;
+  for (const id of control.overrides ?? []) {
+    const exemption = exemptionOf(id);
+    if (exemption === undefined) continue;
+    if (flaggedPaths(id).includes(violation.path)) return { ...exemption, via: id };
+  }
+  return undefined;
 }

@@ -74,6 +74,11 @@ export interface Exemption {
   source: "annotation" | "config";
   reason: string;
   until?: string;
+  /**
+   * The control the exemption names, when it is not the finding's own: a stricter control that
+   * supersedes it (pod-volume-types over pod-host-path) is exempted for the same field.
+   */
+  via?: string;
 }
 
 export interface Finding {

@@ -295,6 +295,92 @@ describe("exemptions", () => {
   });
 });
 
+describe("exemptions across levels", () => {
+  const twinWithMore: ResourceControl = {
+    ...restrictedTwin,
+    check: (o, ctx) => [
+      ...(flagHostPid.check(o, ctx) as { message: string; path?: string }[]),
+      { message: "also hostIPC", path: `${ctx.pod?.specPath ?? "spec"}.hostIPC` },
+    ],
+  };
+  const annotated = pod(
+    { hostPID: true, containers: [] },
+    { annotations: { "palisade.dev/exempt": "t-host-pid", "palisade.dev/exempt-reason": "node agent" } },
+  );
+
+  it("exempting a baseline control covers the restricted control that supersedes it, for the same field only", () => {
+    const r = evaluate([annotated], { controls: [flagHostPid, twinWithMore], level: "restricted", now: NOW });
+    expect(r.findings.map((f) => [f.control, f.path, f.exempted])).toEqual([
+      ["t-restricted", "spec.hostPID", { source: "annotation", reason: "node agent", via: "t-host-pid" }],
+      ["t-restricted", "spec.hostIPC", undefined],
+    ]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it("a config exemption of the baseline control carries over the same way", () => {
+    const r = evaluate([bad], {
+      controls: [flagHostPid, twinWithMore],
+      level: "restricted",
+      now: NOW,
+      config: { exemptions: [{ controls: ["t-host-pid"], names: ["p*"], reason: "legacy" }] },
+    });
+    expect(r.findings.map((f) => f.exempted?.via)).toEqual(["t-host-pid", undefined]);
+  });
+
+  it("an exemption that matches nothing at the level is reported as unused", () => {
+    const clean = pod(
+      { containers: [] },
+      { annotations: { "palisade.dev/exempt": "t-host-pid", "palisade.dev/exempt-reason": "just in case" } },
+    );
+    const r = evaluate([clean], {
+      controls: [flagHostPid],
+      now: NOW,
+      config: {
+        exemptions: [
+          { controls: ["t-host-pid"], namespaces: ["nowhere"], reason: "stale" },
+          { controls: ["t-host-pid"], namespaces: ["x"], reason: "old", until: "2026-05-01" },
+        ],
+      },
+    });
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/palisade.dev\/exempt names t-host-pid, which reports nothing on it at level hardened/),
+      "exemptions[0] (stale) matched no finding at level hardened: remove it, or check its patterns",
+      "exemptions[1] (old) lapsed on 2026-05-01: the findings it covered are reported again",
+    ]);
+  });
+
+  // hardened adds hostPath hygiene (a sensitive host directory is its own finding, exempted on its own).
+  it("the README's exemption example holds at every level with the real catalog", () => {
+    const agent = pod(
+      {
+        hostNetwork: true,
+        volumes: [{ name: "cni-bin", hostPath: { path: "/opt/cni/bin" } }],
+        containers: [
+          {
+            name: "c",
+            image: "registry.example.com/cni@sha256:" + "a".repeat(64),
+            volumeMounts: [{ name: "cni-bin", mountPath: "/host/opt/cni/bin", readOnly: true }],
+          },
+        ],
+      },
+      {
+        annotations: {
+          "palisade.dev/exempt": "pod-host-network,pod-host-path",
+          "palisade.dev/exempt-reason": "CNI agent: needs the host network",
+        },
+      },
+    );
+    for (const level of ["baseline", "restricted", "hardened"] as const) {
+      const r = evaluate([agent], { controls: catalog, level, now: NOW });
+      const onTheFields = r.findings.filter(
+        (f) => f.path === "spec.hostNetwork" || (f.path ?? "").startsWith("spec.volumes[0].hostPath"),
+      );
+      expect(onTheFields.length).toBeGreaterThan(0);
+      expect(onTheFields.filter((f) => f.exempted === undefined).map((f) => [level, f.control, f.path])).toEqual([]);
+    }
+  });
+});
+
 describe("optional controls", () => {
   const optional = { ...flagHostPid, optional: true };
   it("are off by default, on with enabled: true or with any setting", () => {

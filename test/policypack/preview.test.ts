@@ -128,6 +128,33 @@ describe("annotation exemptions in the pack", () => {
   });
 });
 
+describe("exemptions across levels in the pack", () => {
+  it("exempting pod-host-path covers the hostPath under pod-volume-types, which supersedes it, and the trail says so", async () => {
+    const volumes = policies.filter((p) => ["pod-host-path", "pod-volume-types", EXEMPTIONS_POLICY].includes(p.name));
+    const props = deployment(
+      {
+        volumes: [
+          { name: "bin", hostPath: { path: "/opt/cni/bin" } },
+          { name: "x", nfs: { server: "s", path: "/" } },
+        ],
+        containers: [],
+      },
+      { "palisade.dev/exempt": "pod-host-path", "palisade.dev/exempt-reason": "CNI agent" },
+    );
+    const d = await analyzeResource(volumes, { type: "kubernetes:apps/v1:Deployment", props });
+    // The nfs volume is pod-volume-types' own finding: the exemption does not reach it.
+    expect(d.filter((x) => x.enforcementLevel === "mandatory").map((x) => [x.policyName, x.message])).toEqual([
+      ["pod-volume-types", expect.stringContaining("spec.template.spec.volumes[1].nfs")],
+    ]);
+    expect(d.filter((x) => x.policyName === EXEMPTIONS_POLICY).map((x) => x.message)).toEqual([
+      expect.stringMatching(/^exempted pod-host-path by annotation \(CNI agent\): /),
+      expect.stringMatching(
+        /^exempted pod-volume-types by annotation, via pod-host-path \(CNI agent\): .*volumes\[0\]\.hostPath/,
+      ),
+    ]);
+  });
+});
+
 describe("stack controls' exemptions in the pack", () => {
   const stackPolicies = policies.filter(
     (p) => p.name === "rbac-admin-equivalent-binding" || p.name === EXEMPTIONS_POLICY,
