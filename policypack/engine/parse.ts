@@ -390,7 +390,7 @@ function readYamlDocument(chunk: string, start: number, sink: Sink): void {
     );
     return;
   }
-  const end = /^(?:[ \t]*(?:#.*)?\n)*\.\.\.(?:[ \t]|$)/m.exec(body);
+  const end = /^(?:[ \t]*(?:#.*)?\n)*\.\.\.(?:[ \t\n]|$)/.exec(body);
   if (end !== null && end.index === 0) {
     // `...` with no document before it in its `---` section: go-yaml finds no node content.
     sink.fail(base + end[0].length - 3, "a `...` document end marker with no document before it");
