@@ -994,7 +994,8 @@ export function parseDocuments(
   while (i < text.length && isGoSpace(text.charCodeAt(i))) i++;
   let yamlFrom = 0;
   const jsonError: { offset: number; message: string }[] = [];
-  if (text[i] === "{") yamlFrom = readJsonStream(text, sink, jsonError);
+  // kubectl sniffs only its first 4096 bytes for the `{`.
+  if (text[i] === "{" && Buffer.byteLength(text.slice(0, i)) < 4096) yamlFrom = readJsonStream(text, sink, jsonError);
   if (yamlFrom >= 0) {
     const before = errors.length;
     readYamlStream(text, yamlFrom, sink);
