@@ -15,8 +15,8 @@ export const ENFORCEMENTS: readonly Enforcement[] = ["mandatory", "advisory", "d
 /** What a config may say: the pack's levels, `remediate` meaning "fix, and block what remains". */
 export const ENFORCEMENT_SETTINGS: readonly string[] = [...ENFORCEMENTS, "remediate"];
 
-/** The enforcement a control has by its level, family and severity, whether or not it is optional. */
-function enforcementByRank(control: Control): Exclude<Enforcement, "disabled"> {
+/** The enforcement a control has by its level, family and severity: an optional one's, once turned on. */
+export function enforcementByRank(control: Control): Exclude<Enforcement, "disabled"> {
   if (control.level === "baseline" || control.level === "restricted") return "mandatory";
   if (control.family === "rbac" && (control.severity === "critical" || control.severity === "high")) return "mandatory";
   return "advisory";

@@ -36,7 +36,7 @@ import { podView } from "./engine/pod";
 import { LATEST, parsePolicyVersion } from "./engine/psa-version";
 import { StackIndex } from "./engine/stack";
 import type { Exemption, JsonValue, KubeObject, Violation } from "./engine/types";
-import { defaultEnforcement } from "./enforcement";
+import { defaultEnforcement, enforcementByRank } from "./enforcement";
 import { parseTypeToken, type KubeType } from "./type-tokens";
 
 export const EXEMPTIONS_POLICY = "palisade-exemptions";
@@ -89,8 +89,23 @@ const EXEMPTIONS_SCHEMA = {
   default: [],
 };
 
+/**
+ * Whether an optional control is on in this policy's config: as in the CLI's config file, any
+ * setting of the control (or `enabled: true`) turns it on, and `enabled: false` keeps it off.
+ */
+function turnedOn(control: Control, raw: PolicySettings): boolean {
+  if (control.optional !== true) return true;
+  if (typeof raw["enabled"] === "boolean") return raw["enabled"];
+  return Object.keys(control.config ?? {}).some((name) => raw[name] !== undefined);
+}
+
 function configSchema(control: Control): PolicyConfigSchema {
   const properties: PolicyConfigSchema["properties"] = { exemptions: EXEMPTIONS_SCHEMA };
+  if (control.optional === true)
+    properties["enabled"] = {
+      type: "boolean",
+      description: "Turn this optional control on (any of its settings turns it on too).",
+    };
   if (control.references.pss !== undefined) {
     properties["psaVersion"] = {
       type: "string",
@@ -103,12 +118,23 @@ function configSchema(control: Control): PolicyConfigSchema {
     properties[name] = {
       type: p.type,
       description: p.description,
-      default: p.default,
+      // An optional control's settings carry no schema default: the CLI fills defaults into the
+      // config it sends, and a setting present must mean the user set it (it turns the control on).
+      ...(control.optional === true ? {} : { default: p.default }),
       ...(p.items ? { items: { type: p.items.type } } : {}),
       ...(p.enum ? { enum: [...p.enum] } : {}),
     };
   }
   return { properties };
+}
+
+/**
+ * The policy's default level. An optional control's is what it has once turned on, so a setting in
+ * `--policy-pack-config` enforces it without also naming an enforcementLevel; until then the
+ * policy judges nothing (`turnedOn`).
+ */
+function packEnforcement(control: Control): EnforcementLevel {
+  return control.optional === true ? enforcementByRank(control) : defaultEnforcement(control);
 }
 
 function framework(control: Control): PolicyComplianceFramework | undefined {
@@ -298,7 +324,7 @@ function resourcePolicy(control: ResourceControl, now: () => Date, ledger: Exemp
   const policy: ResourceValidationPolicy = {
     name: control.id,
     description: `${control.title} (${control.references.catalog}, ${control.level})`,
-    enforcementLevel: defaultEnforcement(control) as EnforcementLevel,
+    enforcementLevel: packEnforcement(control),
     severity: control.severity,
     remediationSteps: control.remediation,
     tags: [control.family, control.level],
@@ -307,6 +333,7 @@ function resourcePolicy(control: ResourceControl, now: () => Date, ledger: Exemp
       const kt = applies(args.type);
       if (kt === undefined) return;
       const raw = args.getConfig<PolicySettings>();
+      if (!turnedOn(control, raw)) return;
       const object = asKubeObject(args.props, kt);
       let violations = checkResource(control, object, raw);
       // A patch changes only the fields it sets: "must set X" cannot be judged from it, a bad X can.
@@ -336,6 +363,7 @@ function resourcePolicy(control: ResourceControl, now: () => Date, ledger: Exemp
       const kt = applies(args.type);
       if (kt === undefined || kt.patch) return undefined;
       const raw = args.getConfig<PolicySettings>();
+      if (!turnedOn(control, raw)) return undefined;
       const object = asKubeObject(args.props, kt);
       if (checkResource(control, object, raw).length === 0) return undefined;
       if (exemptionOf(control, object, raw, now()) !== undefined) return undefined;
@@ -352,13 +380,14 @@ function stackPolicy(control: StackControl, now: () => Date, ledger: ExemptionLe
   const policy: StackValidationPolicy = {
     name: control.id,
     description: `${control.title} (${control.references.catalog}, ${control.level})`,
-    enforcementLevel: defaultEnforcement(control) as EnforcementLevel,
+    enforcementLevel: packEnforcement(control),
     severity: control.severity,
     remediationSteps: control.remediation,
     tags: [control.family, control.level, "stack"],
     configSchema: configSchema(control),
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const raw = args.getConfig<PolicySettings>();
+      if (!turnedOn(control, raw)) return;
       const objects: KubeObject[] = [];
       const urns = new Map<KubeObject, string>();
       const patches = new Set<KubeObject>();

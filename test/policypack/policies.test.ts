@@ -3,7 +3,7 @@
  * every fixture of every control gives the same verdict through the pack as through the engine.
  */
 import { catalog } from "../../policypack/controls";
-import { defaultEnforcement } from "../../policypack/enforcement";
+import { defaultEnforcement, enforcementByRank } from "../../policypack/enforcement";
 import { buildPolicies, EXEMPTIONS_POLICY, pathIsSet } from "../../policypack/policies";
 import { parseTypeToken } from "../../policypack/type-tokens";
 import { fixturesFor, type Fixture } from "../helpers/fixtures";
@@ -34,7 +34,8 @@ describe("the policy list", () => {
     expect(p.description).toContain(control.title);
     expect(p.severity).toBe(control.severity);
     expect(p.remediationSteps).toBe(control.remediation);
-    expect(p.enforcementLevel).toBe(defaultEnforcement(control));
+    // An optional control's policy carries the level it has once a setting turns it on.
+    expect(p.enforcementLevel).toBe(control.optional ? enforcementByRank(control) : defaultEnforcement(control));
     expect("validateStack" in p).toBe(control.scope === "stack");
   });
 
@@ -78,6 +79,36 @@ describe.each(catalog.filter((c) => !c.optional).map((c) => [c.id, c] as const))
     });
   },
 );
+
+describe("optional controls in the pack behave as in the CLI", () => {
+  const id = "image-registry-allowlist";
+  const own = policies.filter((p) => p.name === id);
+  const fixture = fixturesFor(id).find((f) => f.name === "fail.outside")!;
+  const settings = { ...(fixture.config.controls?.[id] ?? {}) };
+  const run = async (config: PackConfig) => {
+    const out = [];
+    for (const object of fixture.objects)
+      out.push(...(await analyzeResource(own, { type: typeOf(object), props: object }, config)));
+    return out;
+  };
+
+  it("a setting alone turns the control on, at the level it has by rank (no enforcementLevel needed)", async () => {
+    const d = await run({ [id]: settings });
+    expect(d.length).toBeGreaterThan(0);
+    expect(new Set(d.map((x) => x.enforcementLevel))).toEqual(new Set(["advisory"]));
+  });
+
+  it("without a setting it judges nothing; enabled: false keeps it off despite settings", async () => {
+    expect(await run({})).toEqual([]);
+    expect(await run({ [id]: { ...settings, enabled: false } })).toEqual([]);
+  });
+
+  it("its settings carry no schema default, so the CLI cannot fill one in and turn it on", () => {
+    const schema = (own[0] as { configSchema?: { properties: Record<string, { default?: unknown }> } }).configSchema;
+    expect(schema?.properties["registries"]?.default).toBeUndefined();
+    expect(schema?.properties["enabled"]).toEqual(expect.objectContaining({ type: "boolean" }));
+  });
+});
 
 describe("type tokens", () => {
   it.each([
