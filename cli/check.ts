@@ -5,9 +5,9 @@ import { parse as parseYaml } from "yaml";
 import { catalog } from "../policypack/controls";
 import { validateConfig, type PalisadeConfig } from "../policypack/engine/config";
 import { evaluate, INVALID_INPUT, type EvaluationResult } from "../policypack/engine/evaluate";
-import { describe as describeResource } from "../policypack/engine/kinds";
+import { describe as describeResource, isNamespaced } from "../policypack/engine/kinds";
 import type { ParseError } from "../policypack/engine/parse";
-import { LEVELS, type Level } from "../policypack/engine/types";
+import { LEVELS, type KubeObject, type Level } from "../policypack/engine/types";
 import { oneOf, parseArgs, UsageError } from "./args";
 import { formatSarif } from "./format-sarif";
 import { formatText } from "./format-text";
@@ -40,6 +40,16 @@ Options:
   --max-file-size BYTES                  refuse larger inputs, standard input and pipes included
                                          (default: ${DEFAULT_MAX_FILE_BYTES})
   --allow-empty                          finding no Kubernetes object is not an error (exit 0)
+  --fail-on mandatory|advisory           which unexempted findings fail the check (default: mandatory;
+                                         advisory: every finding fails)
+  --min-severity low|medium|high|critical  show only findings at least this severe (the exit status
+                                         still counts every finding)
+  --namespace NS                         the namespace of objects that set none, as kubectl apply -n
+                                         (default: the config's defaultNamespace, else "default")
+
+Each control is mandatory or advisory (palisade controls lists it; the config's
+controls.<id>.enforcement changes it, as the pack's enforcementLevel does): mandatory findings fail
+the check, advisory ones are printed as warnings.
 
 Exit status: 0 no failing finding, 1 failing findings, 2 usage or input error (finding no object
 at all is one, unless --allow-empty: a CI job pointed at the wrong folder must not pass).
@@ -71,7 +81,7 @@ export function loadConfigFile(file: string): { config: PalisadeConfig; errors: 
 
 export async function runCheck(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, {
-    values: ["--level", "--format", "--config", "--max-file-size"],
+    values: ["--level", "--format", "--config", "--max-file-size", "--fail-on", "--min-severity", "--namespace"],
     switches: ["--help", "-h", "--allow-empty"],
   });
   if (args.switches.has("--help") || args.switches.has("-h")) {
@@ -90,6 +100,14 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
     config = loaded.config;
   }
   const level: Level = oneOf("--level", args.values.get("--level"), LEVELS, config.level ?? "hardened");
+  const failOn = oneOf("--fail-on", args.values.get("--fail-on"), ["mandatory", "advisory"] as const, "mandatory");
+  const minSeverity = oneOf("--min-severity", args.values.get("--min-severity"), SEVERITY_ORDER, "low");
+  const namespaceFlag = args.values.get("--namespace");
+  if (namespaceFlag !== undefined) {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespaceFlag) || namespaceFlag.length > 63)
+      throw new UsageError(`--namespace: ${JSON.stringify(namespaceFlag)} is not a valid namespace name`);
+    config = { ...config, defaultNamespace: namespaceFlag };
+  }
   const maxText = args.values.get("--max-file-size");
   const maxFileBytes = maxText === undefined ? undefined : Number(maxText);
   if (maxFileBytes !== undefined && (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0)) {
@@ -135,21 +153,50 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
           : "no Kubernetes object found: nothing was checked (pass --allow-empty if that is expected)",
     });
   const findings = located.filter((f) => f.control !== INVALID_INPUT);
-  const failing = findings.filter((f) => f.exempted === undefined).length;
+  const open = findings.filter((f) => f.exempted === undefined);
+  const failing = open.filter((f) => failOn === "advisory" || f.enforcement !== "advisory").length;
+  const notes = [...loaded.notes];
+  if (config.defaultNamespace === undefined && loaded.objects.some(lacksNamespace))
+    notes.push(
+      'objects without metadata.namespace are judged as landing in "default": pass --namespace NS (as kubectl apply -n) or set defaultNamespace in the config',
+    );
   const shown: EvaluationResult = {
     ...result,
-    warnings: [...loaded.notes, ...result.warnings],
-    findings,
-    summary: { ...result.summary, findings: findings.length, failing },
+    warnings: [...notes, ...result.warnings],
+    findings: findings.filter((f) => SEVERITY_ORDER.indexOf(f.severity) >= SEVERITY_ORDER.indexOf(minSeverity)),
+    summary: {
+      ...result.summary,
+      findings: findings.length,
+      failing,
+      byEnforcement: {
+        mandatory: open.filter((f) => f.enforcement !== "advisory").length,
+        advisory: open.filter((f) => f.enforcement === "advisory").length,
+      },
+    },
   };
 
   if (format === "json") io.stdout(`${JSON.stringify(toJsonReport(shown, errors, loaded.files), null, 2)}\n`);
   else if (format === "sarif") io.stdout(formatSarif(shown, catalog, packageVersion(), io.cwd));
-  else io.stdout(formatText(shown, errors, loaded.files, { color: io.isTty && process.env["NO_COLOR"] === undefined }));
+  else
+    io.stdout(
+      formatText(shown, errors, loaded.files, {
+        color: io.isTty && process.env["NO_COLOR"] === undefined,
+        failOn,
+        remediation: (id) => catalog.find((c) => c.id === id)?.remediation,
+      }),
+    );
   if (format !== "text") for (const e of errors) io.stderr(`palisade: ${formatParseError(e)}\n`);
 
   if (errors.length > 0) return EXIT_INPUT;
   return failing > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Least severe first, so "at least" is an index comparison. */
+const SEVERITY_ORDER = ["low", "medium", "high", "critical"] as const;
+
+/** A namespaced object that names no namespace (it lands where kubectl's context or -n says). */
+function lacksNamespace(o: KubeObject): boolean {
+  return isNamespaced(o) === true && typeof o.metadata?.namespace !== "string";
 }
 
 let version: string | undefined;

@@ -8,12 +8,13 @@ import type { Control } from "../policypack/engine/control";
 import type { EvaluationResult } from "../policypack/engine/evaluate";
 import type { Finding, Severity } from "../policypack/engine/types";
 
-const SARIF_LEVEL: Readonly<Record<Severity, "error" | "warning" | "note">> = {
-  critical: "error",
-  high: "error",
-  medium: "warning",
-  low: "note",
-};
+/**
+ * A result's level is its enforcement: mandatory findings fail the check (error), advisory ones
+ * do not (warning); how serious each is rides in `security-severity`, which GitHub ranks by.
+ */
+function sarifLevel(enforcement: Finding["enforcement"]): "error" | "warning" {
+  return enforcement === "advisory" ? "warning" : "error";
+}
 /** GitHub ranks security alerts by this number (critical ≥ 9, high ≥ 7, medium ≥ 4). */
 const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
   critical: "9.5",
@@ -37,6 +38,7 @@ export function formatSarif(
   cwd: string,
 ): string {
   const used = new Set(result.findings.map((f) => f.control));
+  const enforcementOf = new Map(result.findings.map((f) => [f.control, f.enforcement]));
   const rules = catalog.filter((c) => used.has(c.id));
   const pseudo = [...used].filter((id) => !catalog.some((c) => c.id === id));
   const ruleIndex = new Map<string, number>();
@@ -55,9 +57,9 @@ export function formatSarif(
           .map(([k, v]) => `${k} ${v}`)
           .join("; ")}`,
       },
-      defaultConfiguration: { level: SARIF_LEVEL[c.severity] },
+      defaultConfiguration: { level: sarifLevel(enforcementOf.get(c.id)) },
       properties: {
-        tags: ["security", "kubernetes", c.family, c.level],
+        tags: ["security", "kubernetes", c.family, c.level, enforcementOf.get(c.id) ?? "mandatory"],
         "security-severity": SECURITY_SEVERITY[c.severity],
         precision: "very-high",
       },
@@ -90,7 +92,7 @@ export function formatSarif(
     const out: Record<string, unknown> = {
       ruleId: f.control,
       ruleIndex: ruleIndex.get(f.control),
-      level: SARIF_LEVEL[f.severity],
+      level: sarifLevel(f.enforcement),
       message: { text: f.path ? `${f.message} (at ${f.path})` : f.message },
       locations: [location],
       partialFingerprints: {

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { catalog } from "../policypack/controls";
+import { defaultEnforcement } from "../policypack/enforcement";
 import { oneOf, parseArgs, UsageError } from "./args";
 import { controlsJson, controlsReference, controlsTable, updateReadme } from "./catalog-doc";
 import { repoRoot } from "./paths";
@@ -34,7 +35,7 @@ function runControls(argv: readonly string[], io: Io): number {
     const w = Math.max(...catalog.map((c) => c.id.length));
     for (const c of catalog)
       io.stdout(
-        `${c.id.padEnd(w)}  ${c.level.padEnd(10)}  ${c.severity.padEnd(8)}  ${c.references.catalog.padEnd(8)}  ${c.title}\n`,
+        `${c.id.padEnd(w)}  ${c.level.padEnd(10)}  ${c.severity.padEnd(8)}  ${defaultEnforcement(c).padEnd(9)}  ${c.references.catalog.padEnd(8)}  ${c.title}\n`,
       );
     io.stdout(`${catalog.length} controls\n`);
   }

@@ -15,6 +15,8 @@ export interface JsonFinding {
   namespace: string | null;
   name: string | null;
   path: string | null;
+  /** mandatory findings fail the check; advisory ones are reported and do not. */
+  enforcement: "mandatory" | "advisory";
   exempted: boolean;
   exemption?: Exemption;
   internalError?: boolean;
@@ -35,7 +37,26 @@ export interface JsonReport {
   skipped: JsonSkipped[];
   errors: { file: string; line: number | null; column: number | null; message: string }[];
   warnings: string[];
-  summary: EvaluationResult["summary"] & { files: number; errors: number };
+  summary: EvaluationResult["summary"] & {
+    files: number;
+    errors: number;
+    /** Unexempted findings per control, most first: the top offenders. */
+    byControl: { control: string; enforcement: "mandatory" | "advisory"; findings: number }[];
+  };
+}
+
+/** Unexempted findings per control, most first (ties by id). */
+export function countByControl(
+  findings: readonly Finding[],
+): { control: string; enforcement: "mandatory" | "advisory"; findings: number }[] {
+  const counts = new Map<string, { control: string; enforcement: "mandatory" | "advisory"; findings: number }>();
+  for (const f of findings) {
+    if (f.exempted !== undefined) continue;
+    const c = counts.get(f.control) ?? { control: f.control, enforcement: f.enforcement ?? "mandatory", findings: 0 };
+    c.findings++;
+    counts.set(f.control, c);
+  }
+  return [...counts.values()].sort((a, b) => b.findings - a.findings || (a.control < b.control ? -1 : 1));
 }
 
 export function toJsonFinding(f: Finding): JsonFinding {
@@ -51,6 +72,7 @@ export function toJsonFinding(f: Finding): JsonFinding {
     namespace: f.resource.namespace ?? null,
     name: f.resource.name ?? null,
     path: f.path ?? null,
+    enforcement: f.enforcement ?? "mandatory",
     exempted: f.exempted !== undefined,
   };
   if (f.exempted !== undefined) out.exemption = f.exempted;
@@ -81,6 +103,6 @@ export function toJsonReport(result: EvaluationResult, errors: readonly ParseErr
       message: e.message,
     })),
     warnings: result.warnings,
-    summary: { ...result.summary, files, errors: errors.length },
+    summary: { ...result.summary, files, errors: errors.length, byControl: countByControl(result.findings) },
   };
 }

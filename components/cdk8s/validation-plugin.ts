@@ -1,7 +1,8 @@
 /**
  * The cdk8s synth validation plugin: runs the Palisade catalog over the synthesized manifests,
  * all of them together (so stack controls see each namespace with its workloads), and fails
- * `cdk8s synth` when a finding is not exempted. Exempted findings are logged with their reason.
+ * `cdk8s synth` when an unexempted finding of a mandatory control remains (every finding with
+ * `failOn: advisory`). Advisory findings are logged as warnings, exempted ones with their reason.
  *
  * cdk8s.yaml:
  *
@@ -12,6 +13,7 @@
  *       properties:
  *         level: hardened            # baseline | restricted | hardened (default: the config's, else hardened)
  *         config: palisade.yaml      # optional; relative to the directory cdk8s runs in
+ *         failOn: mandatory          # or advisory: every finding fails the synth
  *
  * The CLI loads a local plugin with `require` (a path that is absolute or starts with `./`),
  * instantiates `class` with `properties`, and calls `validate(context)`; the version must be
@@ -39,14 +41,21 @@ export interface PalisadeValidationProperties {
    * @default - no config: every control at its defaults
    */
   readonly config?: string;
+  /**
+   * Which unexempted findings fail the synth: those of mandatory controls, or every finding.
+   * Advisory findings that do not fail are logged as warnings.
+   * @default "mandatory"
+   */
+  readonly failOn?: "mandatory" | "advisory";
 }
 
-const PROPERTY_KEYS = ["level", "config"];
+const PROPERTY_KEYS = ["level", "config", "failOn"];
 
 export class PalisadeValidation implements Validation {
   private readonly level: Level;
   private readonly config: PalisadeConfig;
   private readonly configFile: string | undefined;
+  private readonly failOn: "mandatory" | "advisory";
 
   /** Validates the properties and loads the config at once, so a typo fails before synthesis is checked. */
   constructor(properties: PalisadeValidationProperties = {}) {
@@ -72,6 +81,12 @@ export class PalisadeValidation implements Validation {
       );
     this.level = level as Level;
     this.config = config;
+    const failOn = props["failOn"] ?? "mandatory";
+    if (failOn !== "mandatory" && failOn !== "advisory")
+      throw new Error(
+        `PalisadeValidation: property failOn must be mandatory or advisory, found ${JSON.stringify(failOn)}`,
+      );
+    this.failOn = failOn;
   }
 
   async validate(context: ValidationContext): Promise<void> {
@@ -84,7 +99,9 @@ export class PalisadeValidation implements Validation {
     });
     // Each finding at its field's own line in the synthesized file, not its object's first line.
     const findings = locateFindings(result.findings, loaded);
-    const failing = findings.filter((f) => f.exempted === undefined);
+    const open = findings.filter((f) => f.exempted === undefined);
+    const failing = open.filter((f) => this.failOn === "advisory" || f.enforcement !== "advisory");
+    const advisory = open.filter((f) => !failing.includes(f));
     const exempted = findings.filter((f) => f.exempted !== undefined);
     for (const e of loaded.errors) failing.push(inputError(formatParseError(e), e.file));
 
@@ -117,6 +134,10 @@ export class PalisadeValidation implements Validation {
         `palisade: exempted ${f.control} on ${describe(f.resource)}: ${f.message} — reason: ${f.exempted?.reason ?? ""}${f.exempted?.until !== undefined ? ` (until ${f.exempted.until})` : ""}`,
       );
     }
+    for (const f of advisory)
+      context.logger.log(
+        `palisade: advisory ${f.control} on ${describe(f.resource)}: ${f.path !== undefined ? `${f.path}: ` : ""}${f.message}`,
+      );
     for (const w of result.warnings) context.logger.log(`palisade: warning: ${w}`);
     for (const s of result.skipped) context.logger.log(`palisade: skipped ${describe(s.resource)}: ${s.reason}`);
     context.report.submit(failing.length > 0 ? "failure" : "success", {
@@ -125,6 +146,7 @@ export class PalisadeValidation implements Validation {
       objects: String(result.summary.objects),
       controls: String(result.summary.controls),
       failing: String(failing.length),
+      advisory: String(advisory.length),
       exempted: String(exempted.length),
     });
   }

@@ -56,9 +56,11 @@ export interface Summary {
   readonly skipped: number;
   readonly findings: number;
   readonly exempted: number;
-  /** Unexempted findings: what makes `palisade check` exit 1. */
+  /** Unexempted findings, mandatory and advisory. */
   readonly failing: number;
   readonly bySeverity: Readonly<Record<Severity, number>>;
+  /** Unexempted findings by enforcement: mandatory ones make `palisade check` exit 1 by default. */
+  readonly byEnforcement: Readonly<Record<"mandatory" | "advisory", number>>;
 }
 
 export interface EvaluationResult {
@@ -133,6 +135,16 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
   const stackControls = enabled.filter((c): c is StackControl => c.scope === "stack" && levelIncludes(level, c.level));
   const configs = new Map(enabled.map((c) => [c.id, controlConfig(c, config)]));
   const knownIds = new Set(options.controls.map((c) => c.id));
+  const enforcements = new Map<string, "mandatory" | "advisory">();
+  // Only enabled controls run, so their enforcement is never "disabled".
+  const enforcementOf = (control: Control): "mandatory" | "advisory" => {
+    let e = enforcements.get(control.id);
+    if (e === undefined) {
+      e = effectiveEnforcement(control, config) === "mandatory" ? "mandatory" : "advisory";
+      enforcements.set(control.id, e);
+    }
+    return e;
+  };
 
   const invalidObjects: string[] = [];
   const objects = flattenLists(input, (m) => invalidObjects.push(m));
@@ -173,6 +185,7 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
       ...extra,
     };
     if (v.path !== undefined) finding.path = v.path;
+    finding.enforcement = control === undefined ? "mandatory" : enforcementOf(control);
     const source = options.sourceOf?.(target);
     if (source !== undefined) finding.source = source;
     if (control !== undefined) {
@@ -220,6 +233,7 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
       severity: "high",
       message,
       resource: { apiVersion: "", kind: "" },
+      enforcement: "mandatory",
     });
   }
 
@@ -327,10 +341,14 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
   });
 
   const bySeverity: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
+  const byEnforcement = { mandatory: 0, advisory: 0 };
   let exempted = 0;
   for (const f of findings) {
     if (f.exempted !== undefined) exempted++;
-    else bySeverity[f.severity]++;
+    else {
+      bySeverity[f.severity]++;
+      byEnforcement[f.enforcement ?? "mandatory"]++;
+    }
   }
   return {
     findings,
@@ -346,6 +364,7 @@ export function evaluate(input: readonly KubeObject[], options: EvaluateOptions)
       exempted,
       failing: findings.length - exempted,
       bySeverity,
+      byEnforcement,
     },
   };
 }

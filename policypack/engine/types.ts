@@ -91,6 +91,11 @@ export interface Finding {
   source?: SourceLocation;
   /** Set when an exemption covers the finding: reported for the audit trail, never dropped. */
   exempted?: Exemption;
+  /**
+   * Whether the finding blocks (mandatory) or advises (advisory), from the control's enforcement
+   * under the config (policypack/enforcement.ts); input errors and internal errors are mandatory.
+   */
+  enforcement?: "mandatory" | "advisory";
   /** Set when the control threw: the finding fails closed. */
   internalError?: boolean;
   /** The thrown value, for adapters (e.g. Pulumi's unknown values during preview); never serialised. */

@@ -73,8 +73,104 @@ describe("palisade check: output formats", () => {
   it("text: grouped by resource with file:line, and says what was skipped", async () => {
     const r = await cli(["check", "--level", "baseline", path.join(FIX, "mixed.yaml")]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/Pod shop\/web {2}.*mixed\.yaml:2\n {2}high +pod-host-network/);
+    expect(r.stdout).toMatch(/Pod shop\/web {2}.*mixed\.yaml:2\n {2}high +mandatory +pod-host-network/);
     expect(r.stdout).toMatch(/skipped Widget gadget .*custom resource/);
+    // Top offenders, then each control's remediation once.
+    expect(r.stdout).toMatch(/By control:\n +\d+ +mandatory +pod-/);
+    expect(r.stdout.match(/^ {2}pod-host-network: /gm)).toHaveLength(1);
+  });
+
+  describe("one enforcement model: mandatory findings fail, advisory ones warn", () => {
+    const advisoryOnly = (): string => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "palisade-enf-"));
+      made.push(dir);
+      const file = path.join(dir, "cm.yaml");
+      // Meets every mandatory control; plaintext-credentials (hardened, advisory) flags the password.
+      fs.writeFileSync(
+        file,
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {app.properties: "db.password=hunter2"}\n',
+      );
+      return file;
+    };
+
+    it("an advisory finding alone exits 0, printed as a warning; --fail-on advisory makes it fail", async () => {
+      const file = advisoryOnly();
+      const r = await cli(["check", file]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/advisory +plaintext-credentials/);
+      expect(r.stdout).toMatch(/no failing findings; \d+ advisory findings? \(warnings/);
+      const strict = await cli(["check", "--fail-on", "advisory", file]);
+      expect(strict.code).toBe(1);
+    });
+
+    it("the config's enforcement makes a control mandatory (or off) at build time too", async () => {
+      const file = advisoryOnly();
+      const dir = path.dirname(file);
+      const mandatory = path.join(dir, "mandatory.yaml");
+      fs.writeFileSync(mandatory, "controls:\n  plaintext-credentials: {enforcement: mandatory}\n");
+      expect((await cli(["check", "--config", mandatory, file])).code).toBe(1);
+      const off = path.join(dir, "off.yaml");
+      fs.writeFileSync(off, "controls:\n  plaintext-credentials: {enforcement: disabled}\n");
+      const r = await cli(["check", "--format", "json", "--config", off, file]);
+      expect(
+        (JSON.parse(r.stdout) as { findings: { control: string }[] }).findings.map((f) => f.control),
+      ).not.toContain("plaintext-credentials");
+    });
+
+    it("JSON carries the enforcement per finding and counts per enforcement and per control", async () => {
+      const r = await cli(["check", "--format", "json", "--level", "baseline", path.join(FIX, "mixed.yaml")]);
+      const report = JSON.parse(r.stdout) as {
+        findings: { control: string; enforcement: string }[];
+        summary: { byEnforcement: Record<string, number>; byControl: { control: string; findings: number }[] };
+      };
+      expect(report.findings.every((f) => f.enforcement === "mandatory")).toBe(true);
+      expect(report.summary.byEnforcement.mandatory).toBe(report.findings.length);
+      expect(report.summary.byControl[0]!.findings).toBeGreaterThanOrEqual(report.summary.byControl.at(-1)!.findings);
+    });
+
+    it("SARIF: level error for mandatory, warning for advisory", async () => {
+      const r = await cli(["check", "--format", "sarif", advisoryOnly()]);
+      const sarif = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; level: string }[] }[] };
+      const levels = new Map(sarif.runs[0]!.results.map((x) => [x.ruleId, x.level]));
+      expect(levels.get("plaintext-credentials")).toBe("warning");
+    });
+
+    it("--min-severity hides less severe findings from the output, not from the exit status", async () => {
+      const all = await cli(["check", "--format", "json", "--level", "baseline", path.join(FIX, "mixed.yaml")]);
+      const high = await cli([
+        "check",
+        "--format",
+        "json",
+        "--level",
+        "baseline",
+        "--min-severity",
+        "critical",
+        path.join(FIX, "mixed.yaml"),
+      ]);
+      const shown = (JSON.parse(high.stdout) as { findings: { severity: string }[] }).findings;
+      expect(shown.every((f) => f.severity === "critical")).toBe(true);
+      expect(high.code).toBe(all.code);
+    });
+
+    it("--namespace places objects without one, as kubectl apply -n; without it a note says how", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "palisade-ns-"));
+      made.push(dir);
+      const file = path.join(dir, "sa.yaml");
+      fs.writeFileSync(
+        file,
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app}\nautomountServiceAccountToken: false\n",
+      );
+      const plain = await cli(["check", "--format", "json", file]);
+      const report = JSON.parse(plain.stdout) as { warnings: string[]; findings: { control: string }[] };
+      expect(report.warnings.join("\n")).toContain("pass --namespace NS");
+      expect(report.findings.map((f) => f.control)).toContain("namespace-not-default");
+      const placed = await cli(["check", "--format", "json", "--namespace", "shop", file]);
+      const placedReport = JSON.parse(placed.stdout) as { warnings: string[]; findings: { control: string }[] };
+      expect(placedReport.findings.map((f) => f.control)).not.toContain("namespace-not-default");
+      expect(placedReport.warnings.join("\n")).not.toContain("pass --namespace NS");
+      const bad = await cli(["check", "--namespace", "Not_Valid", file]);
+      expect(bad.code).toBe(2);
+    });
   });
 
   it("sarif: 2.1.0 with rules for the controls and results at file and line", async () => {

@@ -123,20 +123,26 @@ describe("cdk8s synth with the Palisade validation plugin", () => {
     expect(status).toBe(2);
     expect(output).toContain("Validation failed");
     expect(output).toMatch(/Status\s*│ failure/);
-    for (const control of [
-      "pod-host-network",
-      "pod-privileged",
-      "pod-run-as-non-root",
-      "image-latest-tag",
-      "namespace-not-default",
-    ])
+    // Mandatory controls fail the synth; advisory ones are logged as warnings.
+    for (const control of ["pod-host-network", "pod-privileged", "pod-run-as-non-root"])
       expect(output).toContain(`${control} (1 occurrences)`);
+    for (const control of ["image-latest-tag", "namespace-not-default"]) {
+      expect(output).not.toContain(`${control} (1 occurrences)`);
+      expect(output).toMatch(new RegExp(`palisade: advisory ${control} on Deployment default/web`));
+    }
     expect(output).toContain("Construct Path: insecure/web");
     expect(output).toContain("spec.template.spec.containers[0].securityContext.privileged");
   }, 120_000);
 
+  it("an advisory finding is a warning by default and fails with failOn: advisory", () => {
+    const warned = synth({ name: "credential-warned", main: CREDENTIAL_APP });
+    expect(warned.status).toBe(0);
+    expect(warned.output).toMatch(/palisade: advisory plaintext-credentials on ConfigMap shop\/settings/);
+    expect(warned.output).toMatch(/advisory\s*│ 1/);
+  }, 120_000);
+
   it("honours the level property", () => {
-    const hardened = synth({ name: "credential-hardened", main: CREDENTIAL_APP });
+    const hardened = synth({ name: "credential-hardened", main: CREDENTIAL_APP, properties: { failOn: "advisory" } });
     expect(hardened.status).toBe(2);
     expect(hardened.output).toContain("plaintext-credentials (1 occurrences)");
     const baseline = synth({ name: "credential-baseline", main: CREDENTIAL_APP, properties: { level: "baseline" } });
@@ -181,7 +187,7 @@ describe("PalisadeValidation (in process)", () => {
 
   it("rejects unknown properties and levels when constructed", () => {
     expect(() => new PalisadeValidation({ levl: "hardened" } as never)).toThrow(
-      'PalisadeValidation: unknown property "levl" (known: level, config)',
+      'PalisadeValidation: unknown property "levl" (known: level, config, failOn)',
     );
     expect(() => new PalisadeValidation({ level: "strict" as never })).toThrow(
       'PalisadeValidation: property level must be one of baseline, restricted, hardened, found "strict"',
