@@ -135,6 +135,42 @@ describe("palisade check: output formats", () => {
       expect(levels.get("plaintext-credentials")).toBe("warning");
     });
 
+    it("at the defaults, a set that meets restricted and grants no critical/high RBAC exits 0; a */*/* ClusterRole exits 1", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "palisade-default-"));
+      made.push(dir);
+      const app = path.join(dir, "app.yaml");
+      fs.writeFileSync(
+        app,
+        [
+          "apiVersion: apps/v1",
+          "kind: Deployment",
+          "metadata: {name: web, namespace: shop}",
+          "spec:",
+          "  selector: {matchLabels: {app: web}}",
+          "  template:",
+          "    metadata: {labels: {app: web}}",
+          "    spec:",
+          "      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}",
+          "      containers:",
+          "        - name: web",
+          "          image: nginx:1.27",
+          "          securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}",
+          "",
+        ].join("\n"),
+      );
+      const meets = await cli(["check", app]);
+      expect(meets.code).toBe(0);
+      expect(meets.stdout).toMatch(/no failing findings; \d+ advisory findings/);
+      const star = path.join(dir, "star.yaml");
+      fs.writeFileSync(
+        star,
+        'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: operator}\nrules:\n  - {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}\n',
+      );
+      const admin = await cli(["check", app, star]);
+      expect(admin.code).toBe(1);
+      expect(admin.stdout).toMatch(/critical +mandatory +rbac-escalate/);
+    });
+
     it("--min-severity hides less severe findings from the output, not from the exit status", async () => {
       const all = await cli(["check", "--format", "json", "--level", "baseline", path.join(FIX, "mixed.yaml")]);
       const high = await cli([
