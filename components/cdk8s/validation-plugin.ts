@@ -7,7 +7,7 @@
  * cdk8s.yaml:
  *
  *   validations:
- *     - package: ./node_modules/palisade/dist/components/cdk8s/validation-plugin.js
+ *     - package: ./node_modules/palisade-k8s   # or `palisade-k8s`: cdk8s installs it from npm
  *       version: 0.1.0
  *       class: PalisadeValidation
  *       properties:
@@ -15,9 +15,10 @@
  *         config: palisade.yaml      # optional; relative to the directory cdk8s runs in
  *         failOn: mandatory          # or advisory: every finding fails the synth
  *
- * The CLI loads a local plugin with `require` (a path that is absolute or starts with `./`),
- * instantiates `class` with `properties`, and calls `validate(context)`; the version must be
- * exact (a range is refused), and is only shown in the report.
+ * The CLI loads a local plugin with `require` (a path that is absolute or starts with `./`; the
+ * package's `main` exports this class), a named one from its plugins folder (installing it from
+ * npm the first time), instantiates `class` with `properties`, and calls `validate(context)`; the
+ * version must be exact (a range is refused), and is only shown in the report.
  */
 import * as path from "node:path";
 import type { Validation, ValidationContext } from "cdk8s-cli/lib/plugins";

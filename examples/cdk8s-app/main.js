@@ -2,7 +2,7 @@
 // validation plugin in cdk8s.yaml checks it against the whole catalog.
 "use strict";
 const { App, Chart } = require("cdk8s");
-// In your own project: require("palisade/components/cdk8s").
+// In your own project: require("palisade-k8s/components/cdk8s").
 const { SecureNamespace, HardenedWorkload } = require("../../dist/components/cdk8s");
 
 const app = new App();

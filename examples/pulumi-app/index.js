@@ -4,7 +4,7 @@
 const path = require("node:path");
 const pulumi = require("@pulumi/pulumi");
 const k8s = require("@pulumi/kubernetes");
-// In your own project: require("palisade/components/pulumi").
+// In your own project: require("palisade-k8s/components/pulumi").
 const { SecureNamespace, HardenedWorkload } = require("../../dist/components/pulumi");
 
 // Renders YAML instead of talking to a cluster; PALISADE_RENDER_DIR lets the tests choose where.
