@@ -272,8 +272,8 @@ describe("secureNamespace access", () => {
         {
           role: {
             name: "tls-reader",
-            rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["web-tls"] }],
-            exempt: { controls: ["rbac-secrets-read"], reason: "reads the one certificate it serves" },
+            rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] }],
+            exempt: { controls: ["rbac-secrets-read"], reason: "serves every certificate of the namespace" },
           },
           serviceAccounts: ["cert-checker"],
         },
@@ -281,7 +281,7 @@ describe("secureNamespace access", () => {
     });
     expect(find(objects, "Role", "tls-reader").metadata.annotations).toEqual({
       "palisade.dev/exempt": "rbac-secrets-read",
-      "palisade.dev/exempt-reason": "exempt: reads the one certificate it serves",
+      "palisade.dev/exempt-reason": "exempt: serves every certificate of the namespace",
     });
   });
 });

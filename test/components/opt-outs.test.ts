@@ -150,8 +150,9 @@ const CASES: readonly Case[] = [
       access: [
         {
           role: {
+            // Reads every certificate of the namespace (an ingress controller): resourceNames cannot narrow it.
             name: "tls-reader",
-            rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["web-tls"] }],
+            rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] }],
             exempt: { controls: ["rbac-secrets-read"], ...optOut },
           },
           serviceAccounts: ["cert-checker"],
