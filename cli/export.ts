@@ -15,10 +15,17 @@ import {
   VapExportError,
   type ValidationAction,
 } from "../policypack/engine/vap";
+import { packConfigFrom } from "../policypack/pack-config";
 import { oneOf, parseArgs, UsageError } from "./args";
 import { EXIT_INPUT, EXIT_OK, loadConfigFile, type Io } from "./check";
 
 export const EXPORT_USAGE = `Usage: palisade export vap [options]
+       palisade export pack-config [--config FILE] [--output FILE]
+
+pack-config writes the config file as the policy pack's --policy-pack-config (JSON): each
+control's enforcement as enforcementLevel, its settings, its exemptions and psaVersion, so one
+file drives palisade check, the cdk8s plugin, the pack and the admission policies.
+
 
 Writes a ValidatingAdmissionPolicy and its binding for every single-object control CEL can
 express, the ControlParameters CRD and one parameters object per configurable control.
@@ -68,13 +75,13 @@ export function runExport(argv: readonly string[], io: Io): number {
     return EXIT_OK;
   }
   const [target, ...extra] = args.positional;
-  if (target !== "vap")
+  if (target !== "vap" && target !== "pack-config")
     throw new UsageError(
       target === undefined
-        ? "export needs a target: vap"
-        : `unknown export target ${JSON.stringify(target)} (known: vap)`,
+        ? "export needs a target: vap or pack-config"
+        : `unknown export target ${JSON.stringify(target)} (known: vap, pack-config)`,
     );
-  if (extra.length > 0) throw new UsageError(`export vap takes no further arguments (got ${extra[0]})`);
+  if (extra.length > 0) throw new UsageError(`export ${target} takes no further arguments (got ${extra[0]})`);
   let config: PalisadeConfig = {};
   const configFile = args.values.get("--config");
   if (configFile !== undefined) {
@@ -84,6 +91,16 @@ export function runExport(argv: readonly string[], io: Io): number {
       return EXIT_INPUT;
     }
     config = loaded.config;
+  }
+  if (target === "pack-config") {
+    for (const flag of ["--level", "--action", "--annotation-exemptions-from"])
+      if (args.values.has(flag)) throw new UsageError(`export pack-config takes no ${flag}`);
+    return writeOutput(
+      `${JSON.stringify(packConfigFrom(config, catalog), null, 2)}\n`,
+      args.values.get("--output"),
+      io,
+      "pack-config",
+    );
   }
   const level: Level = oneOf("--level", args.values.get("--level"), LEVELS, config.level ?? "hardened");
   const actionFlag = args.values.get("--action");
@@ -130,24 +147,29 @@ export function runExport(argv: readonly string[], io: Io): number {
       : `# palisade.dev/exempt annotations are honoured only in requests of ${trusted.join(", ")}, never with an end date.\n`) +
     result.warnings.map((w) => `# ${w}\n`).join("");
   const text = header + result.objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join("");
-  const output = args.values.get("--output");
-  if (output === undefined) io.stdout(text);
-  else {
-    const file = path.resolve(io.cwd, output);
-    try {
-      fs.writeFileSync(file, text);
-    } catch (err) {
-      io.stderr(
-        `palisade: export vap: cannot write ${output}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`,
-      );
-      return EXIT_INPUT;
-    }
-  }
+  if (writeOutput(text, args.values.get("--output"), io, "vap") !== EXIT_OK) return EXIT_INPUT;
   for (const w of result.warnings) io.stderr(`palisade: export vap: warning: ${w}\n`);
   io.stderr(
     `palisade: exported ${result.exported.length} controls as ValidatingAdmissionPolicies (${result.objects.length} objects); ` +
       `${result.notExported.length} not exported:\n` +
       result.notExported.map((n) => `  ${n.id}: ${n.reason}\n`).join(""),
   );
+  return EXIT_OK;
+}
+
+/** Writes to --output, or to standard output without it. */
+function writeOutput(text: string, output: string | undefined, io: Io, target: string): number {
+  if (output === undefined) {
+    io.stdout(text);
+    return EXIT_OK;
+  }
+  try {
+    fs.writeFileSync(path.resolve(io.cwd, output), text);
+  } catch (err) {
+    io.stderr(
+      `palisade: export ${target}: cannot write ${output}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`,
+    );
+    return EXIT_INPUT;
+  }
   return EXIT_OK;
 }

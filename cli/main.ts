@@ -19,6 +19,7 @@ Commands:
   check [PATH…]        check manifests against the catalog (palisade check --help)
   reach [PATH…]        the connectivity the NetworkPolicies allow (palisade reach --help)
   export vap           write ValidatingAdmissionPolicies for the cluster (palisade export --help)
+  export pack-config   write the config file as the policy pack's --policy-pack-config
   controls             print the catalog (--format text|markdown|json)
   docs [--write|--check]  regenerate (or verify) docs/controls.md and the README's control table
   version              print the version

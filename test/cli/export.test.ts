@@ -95,6 +95,17 @@ describe("palisade export vap", () => {
     expect(text).not.toContain("migration");
   });
 
+  it("export pack-config writes the config file as the pack's --policy-pack-config", async () => {
+    const dir = tmpDir();
+    const config = path.join(dir, "palisade.yaml");
+    fs.writeFileSync(config, "controls:\n  container-probes: {enforcement: mandatory}\n");
+    const r = await cli(["export", "pack-config", "--config", config]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ "container-probes": { enforcementLevel: "mandatory" } });
+    const bad = await cli(["export", "pack-config", "--action", "warn"]);
+    expect(bad.code).toBe(2);
+  });
+
   it("--help shows the default action of each enforcement and the trust model", async () => {
     const r = await cli(["export", "--help"]);
     expect(r.stdout).toMatch(/mandatory\s+->\s+validationActions \[Deny, Audit\]/);
