@@ -11,6 +11,7 @@
  *          --pack-variants none,palisade,noop,noop1,palisade-ts
  *          --out DIR (default bench/results; --quick writes bench/.work/results-quick)
  *          --reach-sizes 50,100,200,500 (namespaces of 10 workloads, 5 policies)  --no-reach
+ *          --startup-runs N (default 21)  --no-startup  --only-startup (start-up ratio only)
  *
  * Everything it makes goes to bench/.work (corpora, reports, stacks) and bench/.peers (peer tools),
  * both git-ignored; the results go to bench/results/latest.{md,json} and chart.svg.
@@ -29,7 +30,15 @@ const WORK = path.join(__dirname, ".work");
 const OUT = path.join(WORK, "out");
 
 function parseArgs(argv) {
-  const opts = { quick: false, peers: true, pulumi: true, reach: true, retryPeers: false, seed: 20251127 };
+  const opts = {
+    quick: false,
+    peers: true,
+    pulumi: true,
+    reach: true,
+    startup: true,
+    retryPeers: false,
+    seed: 20251127,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -43,7 +52,15 @@ function parseArgs(argv) {
     else if (a === "--no-pulumi") opts.pulumi = false;
     else if (a === "--no-reach") opts.reach = false;
     else if (a === "--reach-sizes") opts.reachSizes = list();
-    else if (a === "--only-pulumi") {
+    else if (a === "--no-startup") opts.startup = false;
+    else if (a === "--startup-runs") opts.startupRuns = Number(value());
+    else if (a === "--only-startup") {
+      opts.onlyStartup = true;
+      opts.sizes = [];
+      opts.peers = false;
+      opts.reach = false;
+      opts.pulumi = false;
+    } else if (a === "--only-pulumi") {
       opts.sizes = [];
       opts.peers = false;
       opts.reach = false;
@@ -70,7 +87,13 @@ function parseArgs(argv) {
   opts.packSizes ??= [100, 500, 1000];
   opts.reachSizes ??= opts.quick ? [50, 500] : [50, 100, 200, 500];
   opts.packRuns ??= 3;
-  opts.out ??= opts.quick ? path.join(WORK, "results-quick") : path.join(__dirname, "results");
+  opts.startupRuns ??= opts.quick ? 11 : 21;
+  // A partial run never overwrites the full results in bench/results.
+  opts.out ??= opts.onlyStartup
+    ? path.join(WORK, "results-startup")
+    : opts.quick
+      ? path.join(WORK, "results-quick")
+      : path.join(__dirname, "results");
   return opts;
 }
 
@@ -169,6 +192,17 @@ function main() {
     `Palisade bench: ${results.machine.cores} × ${results.machine.cpu}, ${results.machine.memoryGiB} GiB, node ${results.machine.node}`,
   );
   log(`load average at start: ${results.machine.loadStart.join(" ")}`);
+
+  if (opts.startup) {
+    // First, before the corpora warm the page cache for nothing else: one small file, the CLI's start-up.
+    log(`start-up: palisade check of one small Deployment against node -e 0, ${opts.startupRuns} interleaved runs:`);
+    try {
+      results.startup = require("./lib/startup").benchStartup({ runs: opts.startupRuns, workDir: WORK, log });
+    } catch (err) {
+      results.startup = { error: err.message };
+      log(`  FAILED: ${err.message}`);
+    }
+  }
 
   let peers = [];
   if (opts.peers) {
