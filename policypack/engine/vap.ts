@@ -257,13 +257,14 @@ function exemptionExpression(clauses: readonly [string, string][]): string {
  * kube-system (operators that charts install there), is judged like everyone else.
  *
  * The controllers are the service accounts that Kubernetes 1.35's bootstrap RBAC policy binds
- * in kube-system (plugin/pkg/auth/authorizer/rbac/bootstrappolicy); a cluster test compares the
- * list with the server's own bindings.
+ * in kube-system as `system:controller:*` (plugin/pkg/auth/authorizer/rbac/bootstrappolicy; the
+ * feature-gated ones included); a cluster test compares the list with the server's own bindings.
  */
 export const CONTROLLER_SERVICE_ACCOUNTS: readonly string[] = [
   "attachdetach-controller",
   "bootstrap-signer",
   "certificate-controller",
+  "cloud-provider",
   "clusterrole-aggregation-controller",
   "cronjob-controller",
   "daemon-set-controller",

@@ -104,6 +104,21 @@ export interface StartOptions {
   readonly omitApiserverFlags?: readonly string[];
   /** @default 120 s */
   readonly readyTimeoutMs?: number;
+  /** Write an audit log at level Metadata (admission's audit annotations included): `auditEvents()` reads it. */
+  readonly auditLog?: boolean;
+}
+
+/** The parts of an audit.k8s.io/v1 Event the tests read. */
+export interface AuditEvent {
+  readonly auditID: string;
+  readonly stage: string;
+  readonly verb: string;
+  readonly user: { readonly username: string; readonly groups?: readonly string[] };
+  /** The identity the request acted as, when the authenticated user impersonated one. */
+  readonly impersonatedUser?: { readonly username: string; readonly groups?: readonly string[] };
+  readonly objectRef?: { readonly resource?: string; readonly namespace?: string; readonly name?: string };
+  readonly responseStatus?: { readonly code?: number };
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export interface Identity {
@@ -125,6 +140,8 @@ export interface KubectlResult {
 }
 
 export interface RequestOptions extends Identity {
+  /** Authenticate with this bearer token instead of the admin's (e.g. a service account's). */
+  readonly token?: string;
   readonly query?: Record<string, string>;
   /** @default application/json */
   readonly contentType?: string;
@@ -181,6 +198,8 @@ interface Proc {
 export class ControlPlane {
   readonly dir: string;
   readonly kubeconfig: string;
+  /** Written when started with `auditLog: true`. */
+  readonly auditLogFile: string;
   readonly token: string;
   readonly caFile: string;
   server = "";
@@ -192,6 +211,7 @@ export class ControlPlane {
 
   private constructor(dir: string) {
     this.dir = dir;
+    this.auditLogFile = path.join(dir, "audit.log");
     this.kubeconfig = path.join(dir, "kubeconfig");
     this.caFile = path.join(dir, "ca.crt");
     this.token = crypto.randomBytes(24).toString("hex");
@@ -332,6 +352,14 @@ export class ControlPlane {
       "--endpoint-reconciler-type=none",
       "--profiling=false",
     ].filter((flag) => !omit.some((prefix) => flag.startsWith(prefix)));
+    if (options.auditLog === true) {
+      const policy = path.join(this.dir, "audit-policy.yaml");
+      fs.writeFileSync(
+        policy,
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n  - level: Metadata\n",
+      );
+      apiserverArgs.push(`--audit-policy-file=${policy}`, `--audit-log-path=${this.auditLogFile}`);
+    }
     const apiserver = this.spawnProc("kube-apiserver", [...apiserverArgs, ...(options.apiserverFlags ?? [])]);
     // The self-signed serving cert appears in --cert-dir; its file holds the cert then its CA.
     const certFile = path.join(certDir, "apiserver.crt");
@@ -403,7 +431,7 @@ export class ControlPlane {
     const payload =
       body === undefined ? undefined : typeof body === "string" ? Buffer.from(body) : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string | string[]> = {
-      Authorization: `Bearer ${this.token}`,
+      Authorization: `Bearer ${options.token ?? this.token}`,
       Accept: "application/json",
     };
     if (payload !== undefined) {
@@ -438,6 +466,16 @@ export class ControlPlane {
       if (payload !== undefined) req.write(payload);
       req.end();
     });
+  }
+
+  /** The audit log's events so far (started with `auditLog: true`). */
+  auditEvents(): AuditEvent[] {
+    if (!fs.existsSync(this.auditLogFile)) return [];
+    return fs
+      .readFileSync(this.auditLogFile, "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as AuditEvent);
   }
 
   /** Runs the built kubectl against this control plane. */
