@@ -63,6 +63,8 @@ export interface PolicyOptions {
   readonly controls?: readonly Control[];
   /** The clock for `exempt-until`. @default () => new Date() */
   readonly now?: () => Date;
+  /** The names `--policy-pack-config` gave (index.ts reads them from the Configure call). @default none */
+  readonly configuredNames?: () => readonly string[];
 }
 
 interface PolicySettings {
@@ -444,11 +446,13 @@ function exemptionsPolicy(
   controls: readonly Control[],
   now: () => Date,
   ledger: ExemptionLedger,
+  configuredNames: () => readonly string[],
 ): ResourceValidationPolicy & StackValidationPolicy {
   const known = new Set([...controls, ...defaultCatalog].map((c) => c.id));
   return {
     name: EXEMPTIONS_POLICY,
-    description: "Findings exempted by annotation or config (an audit trail), lapsed and invalid exemptions",
+    description:
+      "Findings exempted by annotation or config (an audit trail), lapsed and invalid exemptions, and config names that match no policy",
     enforcementLevel: "advisory",
     severity: "low",
     remediationSteps: "Review each exemption and its reason; remove it when the workload can meet the control.",
@@ -467,6 +471,11 @@ function exemptionsPolicy(
       for (const text of recorded) report(text);
     },
     validateStack: (_args: StackValidationArgs, report: ReportViolation) => {
+      for (const name of configuredNames())
+        if (name !== "all" && name !== EXEMPTIONS_POLICY && !known.has(name))
+          report(
+            `--policy-pack-config names no policy "${name}" (a Palisade control id, or all): its settings are ignored`,
+          );
       for (const { text, urn } of ledger.takeStack()) report(text, urn);
     },
   };
@@ -479,6 +488,6 @@ export function buildPolicies(options: PolicyOptions = {}): Policies {
   return [
     ...controls.map((c) => (c.scope === "resource" ? resourcePolicy(c, now, ledger) : stackPolicy(c, now, ledger))),
     // Last: it reports what the policies before it recorded for the same resource or stack.
-    exemptionsPolicy(controls, now, ledger),
+    exemptionsPolicy(controls, now, ledger, options.configuredNames ?? (() => [])),
   ];
 }

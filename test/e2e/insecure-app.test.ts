@@ -76,6 +76,14 @@ it("with those controls advisory, preview succeeds and still shows them as warni
   for (const id of EXPECTED_MANDATORY) expect(v).toContainEqual({ policy: id, level: "advisory" });
 });
 
+it("a misspelled policy name in --policy-pack-config is reported by palisade-exemptions, not silently ignored", () => {
+  const config = ws.write("typo.json", JSON.stringify({ "pod-privilegd": "advisory" }));
+  const r = ws.pulumi(["preview", "--policy-pack", POLICY_PACK, "--policy-pack-config", config], {
+    PALISADE_RENDER_DIR: out,
+  });
+  expect(r.output).toContain('--policy-pack-config names no policy "pod-privilegd"');
+});
+
 it("remediate fixes the workload, and the rendered YAML carries the fixes", () => {
   // Fully fixable here. (allowPrivilegeEscalation is not set while SYS_ADMIN is added, and "drop ALL"
   // cannot cure the added capabilities: at "remediate" those would still fail, as mandatory.)

@@ -155,6 +155,26 @@ describe("exemptions across levels in the pack", () => {
   });
 });
 
+describe("names in --policy-pack-config", () => {
+  it("a name that matches no policy is reported, not silently ignored", async () => {
+    const named = buildPolicies({
+      configuredNames: () => ["all", "pod-privileged", "pod-privilegd", EXEMPTIONS_POLICY],
+    });
+    const d = await analyzeStack(
+      named.filter((p) => p.name === EXEMPTIONS_POLICY),
+      [],
+    );
+    expect(d).toEqual([
+      expect.objectContaining({
+        policyName: EXEMPTIONS_POLICY,
+        enforcementLevel: "advisory",
+        message:
+          '--policy-pack-config names no policy "pod-privilegd" (a Palisade control id, or all): its settings are ignored',
+      }),
+    ]);
+  });
+});
+
 describe("stack controls' exemptions in the pack", () => {
   const stackPolicies = policies.filter(
     (p) => p.name === "rbac-admin-equivalent-binding" || p.name === EXEMPTIONS_POLICY,
