@@ -68,14 +68,14 @@ function markdown(results) {
         `\`palisade check\` of one small Deployment (\`${results.startup.file}\`) against a bare \`node -e 0\`, median wall of ${results.startup.runs} runs interleaved round-robin in this run (load average ${results.startup.loadStart.toFixed(2)} → ${results.startup.loadEnd.toFixed(2)}). **Start-up ratio: ${fmtX(v.cli.ratio)}** (the CLI as installed, V8 code cache warm: every run after the first). \`cli-cold\` is a first run (the bundle compiled from source); \`modules\` is the tsc output loaded module by module, what \`bin/palisade.js\` ran before the bundle.`,
       );
       lines.push("");
-      lines.push("| variant | command | ms | ÷ node -e 0 | min ms | max ms |");
-      lines.push("|---|---|---:|---:|---:|---:|");
+      lines.push("| variant | command | wall ms | ÷ node -e 0 | min ms | max ms | CPU ms | CPU ÷ node -e 0 |");
+      lines.push("|---|---|---:|---:|---:|---:|---:|---:|");
       for (const [id, x] of Object.entries(v)) {
         const env = Object.entries(x.env ?? {})
           .map(([k, val]) => `${k}=${val === "off" ? "off" : "…"} `)
           .join("");
         lines.push(
-          `| ${id === "cli" ? "**cli**" : id} | \`${env}${x.command.length > 70 ? `${x.command.slice(0, 67)}…` : x.command}\` | ${(x.wall * 1000).toFixed(0)} | ${id === "cli" ? `**${fmtX(x.ratio)}**` : fmtX(x.ratio)} | ${(x.min * 1000).toFixed(0)} | ${(x.max * 1000).toFixed(0)} |`,
+          `| ${id === "cli" ? "**cli**" : id} | \`${env}${x.command.length > 70 ? `${x.command.slice(0, 67)}…` : x.command}\` | ${(x.wall * 1000).toFixed(0)} | ${id === "cli" ? `**${fmtX(x.ratio)}**` : fmtX(x.ratio)} | ${(x.min * 1000).toFixed(0)} | ${(x.max * 1000).toFixed(0)} | ${x.cpu === undefined ? "—" : (x.cpu * 1000).toFixed(0)} | ${fmtX(x.cpuRatio)} |`,
         );
       }
     }

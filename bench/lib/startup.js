@@ -18,6 +18,7 @@ const path = require("node:path");
 const { spawnSync } = require("node:child_process");
 
 const ROOT = path.resolve(__dirname, "..", "..");
+const RUSAGE = path.join(__dirname, "rusage.py");
 
 const SMALL = `apiVersion: apps/v1
 kind: Deployment
@@ -56,7 +57,11 @@ function variants(file, cacheDir) {
   ];
 }
 
-/** Median wall seconds of each variant over `runs` interleaved rounds (after one warm-up round). */
+/**
+ * Median wall (and CPU) seconds of each variant over `runs` interleaved rounds, after one warm-up
+ * round. Each run goes through rusage.py: the child's own wall time (fork to exit) and its CPU
+ * time (user + sys), which hardly moves with the load of the machine.
+ */
 function benchStartup({ runs = 21, workDir = path.join(ROOT, "bench", ".work"), log = () => {} } = {}) {
   const dir = path.join(workDir, "startup");
   fs.mkdirSync(dir, { recursive: true });
@@ -64,30 +69,38 @@ function benchStartup({ runs = 21, workDir = path.join(ROOT, "bench", ".work"), 
   fs.writeFileSync(file, SMALL);
   const cacheDir = path.join(dir, "compile-cache");
   fs.rmSync(cacheDir, { recursive: true, force: true });
+  const out = path.join(dir, "out.txt");
+  const err = path.join(dir, "err.txt");
   const list = variants(file, cacheDir);
   const walls = Object.fromEntries(list.map((v) => [v.id, []]));
+  const cpus = Object.fromEntries(list.map((v) => [v.id, []]));
   const loadStart = os.loadavg()[0];
   for (let round = -1; round < runs; round++) {
     for (const v of list) {
-      const started = process.hrtime.bigint();
-      const r = spawnSync(v.command[0], v.command.slice(1), {
-        cwd: ROOT,
+      const r = spawnSync("python3", [RUSAGE, out, err, ROOT, "0", "--", ...v.command], {
         env: { ...process.env, ...v.env },
-        stdio: ["ignore", "ignore", "pipe"],
         encoding: "utf8",
       });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (r.status !== v.expect)
+      if (r.status !== 0) throw new Error(`startup: measuring ${v.id} failed: ${r.stderr}`);
+      const m = JSON.parse(r.stdout);
+      if (m.code !== v.expect)
         throw new Error(
-          `startup: ${v.id} exited ${r.status} (expected ${v.expect}): ${(r.stderr ?? "").slice(0, 500)}`,
+          `startup: ${v.id} exited ${m.code} (expected ${v.expect}): ${fs.readFileSync(err, "utf8").slice(0, 500)}`,
         );
-      if (round >= 0) walls[v.id].push(seconds);
+      if (round >= 0) {
+        walls[v.id].push(m.wall);
+        cpus[v.id].push(m.user + m.sys);
+      }
     }
   }
   const node = median(walls.node);
+  const nodeCpu = median(cpus.node);
   const result = { runs, file: path.relative(ROOT, file), loadStart, loadEnd: os.loadavg()[0], variants: {} };
   for (const v of list) {
     const wall = median(walls[v.id]);
+    const cpu = median(cpus[v.id]);
+    const min = Math.min(...walls[v.id]);
+    const max = Math.max(...walls[v.id]);
     result.variants[v.id] = {
       command: v.command
         .map((a) => (a === process.execPath ? "node" : path.isAbsolute(a) ? path.relative(ROOT, a) : a))
@@ -96,11 +109,14 @@ function benchStartup({ runs = 21, workDir = path.join(ROOT, "bench", ".work"), 
       env: v.env,
       wall,
       ratio: wall / node,
-      min: Math.min(...walls[v.id]),
-      max: Math.max(...walls[v.id]),
+      min,
+      max,
+      cpu,
+      cpuRatio: cpu / nodeCpu,
     };
+    const ms = (x) => (x * 1000).toFixed(0);
     log(
-      `  ${v.id.padEnd(9)} ${(wall * 1000).toFixed(0).padStart(4)} ms  ${(wall / node).toFixed(2)}× node -e 0  (min ${(Math.min(...walls[v.id]) * 1000).toFixed(0)}, max ${(Math.max(...walls[v.id]) * 1000).toFixed(0)})`,
+      `  ${v.id.padEnd(9)} ${ms(wall).padStart(4)} ms  ${(wall / node).toFixed(2)}× node -e 0  (min ${ms(min)}, max ${ms(max)});  CPU ${ms(cpu)} ms, ${(cpu / nodeCpu).toFixed(2)}×`,
     );
   }
   return result;
