@@ -11,6 +11,7 @@ import { controlsJson, controlsReference, controlsTable, updateReadme } from "./
 import { repoRoot } from "./paths";
 import { runExport } from "./export";
 import { runReach } from "./reach";
+import { runUpgrade } from "./upgrade";
 import { CHECK_USAGE, EXIT_INPUT, EXIT_OK, packageVersion, runCheck, type Io } from "./check";
 
 const USAGE = `Usage: palisade <command> [options]
@@ -18,6 +19,7 @@ const USAGE = `Usage: palisade <command> [options]
 Commands:
   check [PATH…]        check manifests against the catalog (palisade check --help)
   reach [PATH…]        the connectivity the NetworkPolicies allow (palisade reach --help)
+  upgrade [PATH…] --to v1.N  what breaks or drifts at a Kubernetes upgrade (palisade upgrade --help)
   export vap           write ValidatingAdmissionPolicies for the cluster (palisade export --help)
   export pack-config   write the config file as the policy pack's --policy-pack-config
   controls             print the catalog (--format text|markdown|json)
@@ -82,6 +84,8 @@ export async function main(argv: readonly string[], io?: Partial<Io>): Promise<n
         return await runCheck(rest, fullIo);
       case "reach":
         return await runReach(rest, fullIo);
+      case "upgrade":
+        return await runUpgrade(rest, fullIo);
       case "export":
         return runExport(rest, fullIo);
       case "controls":

@@ -16,14 +16,14 @@ import { FIXTURES } from "../helpers/fixtures";
 
 const DIR = path.join(FIXTURES, "upgrade");
 
-export interface UpgradeFixture {
+interface UpgradeFixture {
   readonly name: string;
   readonly file: string;
   readonly objects: KubeObject[];
   readonly headers: ReadonlyMap<string, string>;
 }
 
-export function loadUpgradeFixtures(sub: "removed" | "drift"): UpgradeFixture[] {
+function loadUpgradeFixtures(sub: "removed" | "drift"): UpgradeFixture[] {
   const dir = path.join(DIR, sub);
   return fs
     .readdirSync(dir)

@@ -265,7 +265,7 @@ export function analyzeUpgrade(stack: StackIndex, options: UpgradeOptions): Upgr
           kind: "lagging",
           pinned: m.versionText,
           path: labelPath(key),
-          message: `${key}=${m.versionText} of namespace ${JSON.stringify(name)} is ${to - m.version} minors behind ${target}: raise it (the drift below says what that changes)`,
+          message: `${key}=${m.versionText} of namespace ${JSON.stringify(name)} is ${to - m.version} minors behind ${target}: raise it (the Pod Security drift says what that changes)`,
         });
     }
 
