@@ -360,118 +360,125 @@ async function compare(
   return { outcomes, excluded, compared, seen, truncatedWarn };
 }
 
-it("the exported policies deny on the real server exactly what palisade check flags, fixture by fixture", async () => {
-  const crdReady = async (): Promise<boolean> => {
-    const r = await cp.request("GET", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${PARAMS_CRD_NAME}`);
-    const conditions =
-      (r.body as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? [];
-    return conditions.some((c) => c.type === "Established" && c.status === "True");
-  };
-  // The CRD first: parameters objects need their kind served.
-  const first = exportVap({ controls: catalog, level: "hardened", action: "Warn" });
-  const crd = [paramsCrd()];
-  {
-    const r = await cp.kubectl(["apply", "--server-side", "-f", "-"], {
-      input: crd.map((o) => `---\n${stringify(o)}`).join(""),
-    });
-    expect(r.stderr).toBe("");
-    for (let i = 0; i < 100 && !(await crdReady()); i++) await new Promise((res) => setTimeout(res, 200));
-    expect(await crdReady()).toBe(true);
-  }
-
-  // Fixtures of every control (a fixture of one control exercises the others too), grouped by config.
-  const dirs = fs
-    .readdirSync(FIXTURES)
-    .filter((d) => fs.existsSync(path.join(FIXTURES, d)) && catalog.some((c) => c.id === d));
-  const selected = only.length > 0 ? dirs.filter((d) => only.includes(d)) : dirs;
-  const groups = new Map<string, Fixture[]>();
-  const versionPinned: string[] = [];
-  for (const d of selected)
-    for (const f of fixturesFor(d)) {
-      if (f.config.psaVersion !== undefined && f.config.psaVersion !== "latest") {
-        versionPinned.push(path.relative(FIXTURES, f.file));
-        continue;
-      }
-      const key = JSON.stringify(f.config);
-      groups.set(key, [...(groups.get(key) ?? []), f]);
+// Every fixture of every control through admission twice: the longest sweep of the suite. A test
+// that times out keeps running in the background and would reinstall policies under the next one,
+// so it gets the time it needs (about 6 minutes on a quiet machine, over 10 under load).
+it(
+  "the exported policies deny on the real server exactly what palisade check flags, fixture by fixture",
+  async () => {
+    const crdReady = async (): Promise<boolean> => {
+      const r = await cp.request("GET", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${PARAMS_CRD_NAME}`);
+      const conditions =
+        (r.body as { status?: { conditions?: { type: string; status: string }[] } }).status?.conditions ?? [];
+      return conditions.some((c) => c.type === "Established" && c.status === "True");
+    };
+    // The CRD first: parameters objects need their kind served.
+    const first = exportVap({ controls: catalog, level: "hardened", action: "Warn" });
+    const crd = [paramsCrd()];
+    {
+      const r = await cp.kubectl(["apply", "--server-side", "-f", "-"], {
+        input: crd.map((o) => `---\n${stringify(o)}`).join(""),
+      });
+      expect(r.stderr).toBe("");
+      for (let i = 0; i < 100 && !(await crdReady()); i++) await new Promise((res) => setTimeout(res, 200));
+      expect(await crdReady()).toBe(true);
     }
 
-  // Every namespace the objects use exists (unlabelled: Pod Security stays out of the way).
-  const namespaces = new Set<string>(["default"]);
-  for (const fs_ of groups.values())
-    for (const f of fs_)
-      for (const o of f.objects)
-        if (isNamespaced(o) === true) namespaces.add(o.metadata?.namespace ?? f.config.defaultNamespace ?? "default");
-  for (const ns of namespaces) if (ns !== "default") await cp.ensureNamespace(ns);
-
-  const disagreements: (Outcome & { action: ValidationAction; config: string })[] = [];
-  const excluded = new Set<string>();
-  const exportedEver = new Set<string>();
-  // Per exported control, objects of its own fixture folder compared on the server, flagged and clean.
-  const coverage = new Map<string, { flagged: number; clean: number }>();
-  let comparedWarn = 0;
-  let truncatedWarn = 0;
-  let comparedDeny = 0;
-  for (const [key, fixtures] of groups) {
-    const config = JSON.parse(key) as PalisadeConfig;
-    for (const action of ["Warn", "Deny"] as const) {
-      const exported = await install(config, action);
-      exported.forEach((id) => exportedEver.add(id));
-      const { cases, excluded: ex } = casesFor(fixtures, new Set(exported));
-      ex.forEach((e) => excluded.add(e));
-      const r = await compare(cases, action);
-      r.excluded.forEach((e) => excluded.add(e));
-      if (action === "Deny")
-        for (const c of r.seen) {
-          const own = c.fixture.split("/")[0] ?? "";
-          if (!exported.includes(own)) continue;
-          const cov = coverage.get(own) ?? { flagged: 0, clean: 0 };
-          if (c.expected.includes(own)) cov.flagged++;
-          else cov.clean++;
-          coverage.set(own, cov);
+    // Fixtures of every control (a fixture of one control exercises the others too), grouped by config.
+    const dirs = fs
+      .readdirSync(FIXTURES)
+      .filter((d) => fs.existsSync(path.join(FIXTURES, d)) && catalog.some((c) => c.id === d));
+    const selected = only.length > 0 ? dirs.filter((d) => only.includes(d)) : dirs;
+    const groups = new Map<string, Fixture[]>();
+    const versionPinned: string[] = [];
+    for (const d of selected)
+      for (const f of fixturesFor(d)) {
+        if (f.config.psaVersion !== undefined && f.config.psaVersion !== "latest") {
+          versionPinned.push(path.relative(FIXTURES, f.file));
+          continue;
         }
-      if (action === "Warn") {
-        comparedWarn += r.compared;
-        truncatedWarn += r.truncatedWarn;
-      } else comparedDeny += r.compared;
-      disagreements.push(...r.outcomes.map((o) => ({ ...o, action, config: key })));
-    }
-  }
-
-  const typeWarnings = await cp.request("GET", "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies");
-  const items =
-    (
-      typeWarnings.body as {
-        items?: { metadata: { name: string }; status?: { typeChecking?: { expressionWarnings?: unknown[] } } }[];
+        const key = JSON.stringify(f.config);
+        groups.set(key, [...(groups.get(key) ?? []), f]);
       }
-    ).items ?? [];
-  Object.assign(report, {
-    exported: [...exportedEver].sort(),
-    notExportedAtDefaults: first.notExported,
-    groups: groups.size,
-    comparedWarn,
-    comparedDeny,
-    truncatedWarn,
-    coverage: Object.fromEntries([...coverage].sort()),
-    versionPinned,
-    excluded: [...excluded].sort(),
-    disagreements,
-    typeCheckingWarnings: items
-      .filter((i) => (i.status?.typeChecking?.expressionWarnings ?? []).length > 0)
-      .map((i) => ({ policy: i.metadata.name, warnings: i.status?.typeChecking?.expressionWarnings })),
-  });
-  process.stdout.write(
-    `vap differential: ${exportedEver.size} controls exported; ${comparedWarn} objects compared (warn), ${comparedDeny} (deny); ` +
-      `${excluded.size} excluded; ${truncatedWarn} warn comparisons cut by the server's warning limit; ${disagreements.length} disagreements\n`,
-  );
-  expect(disagreements).toEqual([]);
-  const uncovered = [...exportedEver]
-    .filter((id) => selected.includes(id))
-    .filter((id) => (coverage.get(id)?.flagged ?? 0) === 0 || (coverage.get(id)?.clean ?? 0) === 0)
-    .map((id) => `${id}: ${JSON.stringify(coverage.get(id) ?? { flagged: 0, clean: 0 })}`);
-  expect(uncovered).toEqual([]);
-  expect(comparedWarn).toBeGreaterThan(0);
-});
+
+    // Every namespace the objects use exists (unlabelled: Pod Security stays out of the way).
+    const namespaces = new Set<string>(["default"]);
+    for (const fs_ of groups.values())
+      for (const f of fs_)
+        for (const o of f.objects)
+          if (isNamespaced(o) === true) namespaces.add(o.metadata?.namespace ?? f.config.defaultNamespace ?? "default");
+    for (const ns of namespaces) if (ns !== "default") await cp.ensureNamespace(ns);
+
+    const disagreements: (Outcome & { action: ValidationAction; config: string })[] = [];
+    const excluded = new Set<string>();
+    const exportedEver = new Set<string>();
+    // Per exported control, objects of its own fixture folder compared on the server, flagged and clean.
+    const coverage = new Map<string, { flagged: number; clean: number }>();
+    let comparedWarn = 0;
+    let truncatedWarn = 0;
+    let comparedDeny = 0;
+    for (const [key, fixtures] of groups) {
+      const config = JSON.parse(key) as PalisadeConfig;
+      for (const action of ["Warn", "Deny"] as const) {
+        const exported = await install(config, action);
+        exported.forEach((id) => exportedEver.add(id));
+        const { cases, excluded: ex } = casesFor(fixtures, new Set(exported));
+        ex.forEach((e) => excluded.add(e));
+        const r = await compare(cases, action);
+        r.excluded.forEach((e) => excluded.add(e));
+        if (action === "Deny")
+          for (const c of r.seen) {
+            const own = c.fixture.split("/")[0] ?? "";
+            if (!exported.includes(own)) continue;
+            const cov = coverage.get(own) ?? { flagged: 0, clean: 0 };
+            if (c.expected.includes(own)) cov.flagged++;
+            else cov.clean++;
+            coverage.set(own, cov);
+          }
+        if (action === "Warn") {
+          comparedWarn += r.compared;
+          truncatedWarn += r.truncatedWarn;
+        } else comparedDeny += r.compared;
+        disagreements.push(...r.outcomes.map((o) => ({ ...o, action, config: key })));
+      }
+    }
+
+    const typeWarnings = await cp.request("GET", "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies");
+    const items =
+      (
+        typeWarnings.body as {
+          items?: { metadata: { name: string }; status?: { typeChecking?: { expressionWarnings?: unknown[] } } }[];
+        }
+      ).items ?? [];
+    Object.assign(report, {
+      exported: [...exportedEver].sort(),
+      notExportedAtDefaults: first.notExported,
+      groups: groups.size,
+      comparedWarn,
+      comparedDeny,
+      truncatedWarn,
+      coverage: Object.fromEntries([...coverage].sort()),
+      versionPinned,
+      excluded: [...excluded].sort(),
+      disagreements,
+      typeCheckingWarnings: items
+        .filter((i) => (i.status?.typeChecking?.expressionWarnings ?? []).length > 0)
+        .map((i) => ({ policy: i.metadata.name, warnings: i.status?.typeChecking?.expressionWarnings })),
+    });
+    process.stdout.write(
+      `vap differential: ${exportedEver.size} controls exported; ${comparedWarn} objects compared (warn), ${comparedDeny} (deny); ` +
+        `${excluded.size} excluded; ${truncatedWarn} warn comparisons cut by the server's warning limit; ${disagreements.length} disagreements\n`,
+    );
+    expect(disagreements).toEqual([]);
+    const uncovered = [...exportedEver]
+      .filter((id) => selected.includes(id))
+      .filter((id) => (coverage.get(id)?.flagged ?? 0) === 0 || (coverage.get(id)?.clean ?? 0) === 0)
+      .map((id) => `${id}: ${JSON.stringify(coverage.get(id) ?? { flagged: 0, clean: 0 })}`);
+    expect(uncovered).toEqual([]);
+    expect(comparedWarn).toBeGreaterThan(0);
+  },
+  45 * 60_000,
+);
 
 const GENERATED = Number(process.env["PALISADE_VAP_PODS"] ?? 400);
 const GENERATED_SEED = Number(process.env["PALISADE_VAP_SEED"] ?? 20261127);
