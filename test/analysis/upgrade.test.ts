@@ -7,6 +7,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { analyzeUpgrade, DEPRECATED_APIS, oldestPin, type UpgradeReport } from "../../policypack/analysis/upgrade";
+import { upgradeReadiness } from "../../policypack/controls/namespace/upgrade-readiness";
+import { defaultEnforcement } from "../../policypack/enforcement";
+import { evaluate } from "../../policypack/engine/evaluate";
 import { parseManifests } from "../../policypack/engine/parse";
 import { StackIndex } from "../../policypack/engine/stack";
 import type { KubeObject } from "../../policypack/engine/types";
@@ -288,5 +291,42 @@ describe("pins", () => {
     ];
     const report = analyzeUpgrade(new StackIndex(objects, { isPatch: (o) => o === patch }), { to: 34 });
     expect(report.pins).toEqual([]);
+  });
+});
+
+describe("the upgrade-readiness stack control", () => {
+  const run = (objects: KubeObject[], settings: Record<string, string>, psaVersion?: string) =>
+    evaluate(objects, {
+      controls: [upgradeReadiness],
+      config: { ...(psaVersion !== undefined ? { psaVersion } : {}), controls: { "upgrade-readiness": settings } },
+    });
+
+  it("is advisory once given a target, and off without one", () => {
+    expect(defaultEnforcement(upgradeReadiness)).toBe("disabled");
+    const objects = [ns("shop", { "pod-security.kubernetes.io/enforce": "baseline" }), probePod("shop")];
+    const r = run(objects, { targetVersion: "v1.34" }, "v1.33");
+    expect(r.findings.map((f) => [f.resource.kind, f.enforcement])).toEqual([
+      ["Pod", "advisory"],
+      ["Namespace", "advisory"],
+    ]);
+    expect(r.findings[0]?.message).toMatch(
+      /fails baseline:v1\.34 at the upgrade from v1\.33 \(enforce\): pod-host-probes/,
+    );
+  });
+
+  it("judges floating namespaces from fromVersion, else the oldest pin, else psaVersion", () => {
+    const objects = [ns("shop", { "pod-security.kubernetes.io/enforce": "baseline" }), probePod("shop")];
+    const drift = (settings: Record<string, string>, psa?: string) =>
+      run(objects, settings, psa).findings.filter((f) => f.resource.kind === "Pod").length;
+    expect(drift({ targetVersion: "v1.34" })).toBe(0); // nothing to compare with
+    expect(drift({ targetVersion: "v1.34" }, "v1.33")).toBe(1);
+    expect(drift({ targetVersion: "v1.34", fromVersion: "v1.33" })).toBe(1);
+    expect(drift({ targetVersion: "v1.34", fromVersion: "v1.34" })).toBe(0);
+  });
+
+  it("an unreadable targetVersion fails closed, naming the setting", () => {
+    const r = run([ns("shop", {})], { targetVersion: "next" });
+    expect(r.findings.map((f) => f.internalError)).toEqual([true]);
+    expect(r.warnings.join("\n")).toContain("controls.upgrade-readiness.targetVersion must be v1.N");
   });
 });

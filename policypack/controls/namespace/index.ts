@@ -9,6 +9,7 @@ import { namespacePsaLabels } from "./psa-labels";
 import { namespacePsaNoDowngrade } from "./psa-no-downgrade";
 import { namespaceResourceQuota } from "./resource-quota";
 import { namespaceTenantBoundary } from "./tenant-boundary";
+import { upgradeReadiness } from "./upgrade-readiness";
 
 /** The namespace family, in catalog order. */
 export const namespaceControls: readonly Control[] = [
@@ -22,4 +23,5 @@ export const namespaceControls: readonly Control[] = [
   namespacePsaNoDowngrade,
   namespaceResourceQuota,
   namespaceLimitRange,
+  upgradeReadiness,
 ];
