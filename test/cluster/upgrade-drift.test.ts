@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { analyzeUpgrade } from "../../policypack/analysis/upgrade";
+import { analyzeUpgrade, DEPRECATED_APIS } from "../../policypack/analysis/upgrade";
 import { parseManifests } from "../../policypack/engine/parse";
 import { StackIndex } from "../../policypack/engine/stack";
 import type { KubeObject } from "../../policypack/engine/types";
@@ -121,4 +121,30 @@ it("every drift verdict of the upgrade analysis is what PodSecurity admission do
   // Every fixture but the ones after the server's own version was sent.
   expect(rows.length + skipped.length).toBe(fixtures.length);
   expect(rows.length).toBeGreaterThanOrEqual(13);
+});
+
+it("the removal table agrees with the server's discovery: every removed version is gone at v1.35, every replacement served", async () => {
+  const groupPath = (apiVersion: string) => (apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const api of DEPRECATED_APIS) {
+    if (api.removedIn > 35) continue;
+    const gone = await cp.request("GET", groupPath(api.apiVersion));
+    checked++;
+    if (gone.status !== 404)
+      wrong.push(`${api.apiVersion}: served (${gone.status}), the table says removed in v1.${api.removedIn}`);
+    if (!/^[a-z0-9.]+\/v\d+$|^v1$/.test(api.replacement)) continue;
+    const served = await cp.request("GET", groupPath(api.replacement));
+    if (served.status !== 200) {
+      wrong.push(`${api.replacement} (replacing ${api.apiVersion}): ${served.status}`);
+      continue;
+    }
+    // The replacement serves each kind the old version did.
+    const kinds = ((served.body as { resources?: { kind: string }[] }).resources ?? []).map((r) => r.kind);
+    for (const kind of api.kinds)
+      if (!kinds.includes(kind)) wrong.push(`${api.replacement} does not serve ${kind} (replacing ${api.apiVersion})`);
+  }
+  writeReport("upgrade-apis.json", { checked, wrong });
+  expect(wrong).toEqual([]);
+  expect(checked).toBe(DEPRECATED_APIS.length);
 });
