@@ -159,6 +159,7 @@ export function upgradeJson(report: UpgradeReport, where: Where): Record<string,
       removedIn: `v1.${a.removedIn}`,
       replacement: a.replacement,
       ...(a.changes !== undefined ? { changes: a.changes } : {}),
+      moved: a.moved,
       message: a.message,
     })),
     drift: report.drift.map((d) => ({
@@ -207,6 +208,7 @@ export function upgradeText(report: UpgradeReport, where: Where, cwd: string): s
   };
   const api = (a: ApiItem) => [
     `  ${describeResource(a.resource)}: ${a.apiVersion} → ${a.replacement}${at(where, a.object, cwd, API_PATH)}`,
+    ...a.moved.map((m) => `      ${m.path} → ${m.to}`),
     ...(a.changes !== undefined ? [`      what moved: ${a.changes}`] : []),
   ];
   const drift = (d: DriftItem) => [

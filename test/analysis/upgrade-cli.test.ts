@@ -9,7 +9,7 @@ test("text: what breaks first, then what a raised pin changes, then pins; exit 1
   const r = await cli(["upgrade", EXAMPLE, "--to", "v1.34", "--from", "v1.33"]);
   expect(r.code).toBe(1);
   const order = [
-    "1. Breaks at v1.34: API versions no longer served (2)",
+    "1. Breaks at v1.34: API versions no longer served (3)",
     "2. Breaks at v1.34: pods newly rejected in namespaces that follow the cluster (no pin) (1)",
     "3. Before raising pins to v1.34: newly rejected once the label says v1.34 (1)",
     "5. Pins (3)",
@@ -21,7 +21,8 @@ test("text: what breaks first, then what a raised pin changes, then pins; exit 1
     /Pod batch\/report: newly rejected by baseline \(enforce\) v1\.33 → v1\.34 {2}\S*cluster\.yaml:\d+/,
   );
   expect(r.stdout).toContain("pod-host-probes: container");
-  expect(r.stdout).toContain("3 breaking at v1.34");
+  expect(r.stdout).toContain("spec.rules[0].http.paths[0].backend.serviceName → backend.service.name");
+  expect(r.stdout).toContain("4 breaking at v1.34");
 });
 
 test("json: the same report for machines", async () => {
@@ -35,10 +36,11 @@ test("json: the same report for machines", async () => {
     drift: { resource: { kind: string; name: string }; verdict: string; trigger: string; breaking: boolean }[];
     pins: { namespace: string; kind: string; mode?: string }[];
   };
-  expect(out).toMatchObject({ from: "v1.33", to: "v1.34", breaking: 3 });
+  expect(out).toMatchObject({ from: "v1.33", to: "v1.34", breaking: 4 });
   expect(out.apis.map((a) => [a.apiVersion, a.status, a.replacement, a.removedIn])).toEqual([
     ["autoscaling/v2beta2", "removed", "autoscaling/v2", "v1.26"],
     ["flowcontrol.apiserver.k8s.io/v1beta3", "removed", "flowcontrol.apiserver.k8s.io/v1", "v1.32"],
+    ["networking.k8s.io/v1beta1", "removed", "networking.k8s.io/v1", "v1.22"],
   ]);
   expect(out.drift.map((d) => [d.resource.name, d.verdict, d.trigger, d.breaking])).toEqual([
     ["web", "newly-rejected", "raise-pin", false],
@@ -61,6 +63,7 @@ test("sarif: one result per item, located at the field", async () => {
   expect(sarif.version).toBe("2.1.0");
   const results = sarif.runs[0]!.results;
   expect(results.map((x) => `${x.ruleId}:${x.level}`)).toEqual([
+    "upgrade-api-removed:error",
     "upgrade-api-removed:error",
     "upgrade-api-removed:error",
     "upgrade-pss-newly-rejected:warning",

@@ -109,6 +109,42 @@ describe("API removals: one fixture per entry of the shared table", () => {
     expect(analyze([ing], 22).apis[0]?.message).toMatch(/serviceName\/servicePort are backend\.service\.name/);
   });
 
+  it("names the fields an object sets in the old shape, and where they go", () => {
+    const hpa: KubeObject = {
+      apiVersion: "autoscaling/v2beta1",
+      kind: "HorizontalPodAutoscaler",
+      metadata: { name: "h" },
+      spec: {
+        metrics: [
+          { type: "Resource", resource: { name: "cpu", targetAverageUtilization: 70 } },
+          { type: "External", external: { metricName: "queue", targetValue: 10 } },
+        ],
+      },
+    };
+    expect(analyze([hpa], 25).apis[0]?.moved).toEqual([
+      {
+        path: "spec.metrics[0].resource.targetAverageUtilization",
+        to: "resource.target.averageUtilization (target.type: Utilization)",
+      },
+      { path: "spec.metrics[1].external.metricName", to: "external.metric.name" },
+      { path: "spec.metrics[1].external.targetValue", to: "external.target.value" },
+    ]);
+    const ingress: KubeObject = {
+      apiVersion: "networking.k8s.io/v1beta1",
+      kind: "Ingress",
+      metadata: { name: "i" },
+      spec: { rules: [{ http: { paths: [{ path: "/", backend: { serviceName: "web", servicePort: 80 } }] } }] },
+    };
+    const [item] = analyze([ingress], 22).apis;
+    expect(item?.moved.map((m) => m.path)).toEqual([
+      "spec.rules[0].http.paths[0].backend.serviceName",
+      "spec.rules[0].http.paths[0].backend.servicePort",
+    ]);
+    expect(item?.message).toContain("spec.rules[0].http.paths[0].backend.serviceName moves to backend.service.name");
+    // A v1 Ingress of the same shape is nobody's business here.
+    expect(analyze([{ ...ingress, apiVersion: "networking.k8s.io/v1" }], 22).apis).toEqual([]);
+  });
+
   it("advises the newest replacement the target serves (flowcontrol v1beta3 at 1.27, v1 at 1.29)", () => {
     const fs1: KubeObject = { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta1", kind: "FlowSchema", metadata: {} };
     expect(analyze([fs1], 27).apis[0]?.replacement).toBe("flowcontrol.apiserver.k8s.io/v1beta3");

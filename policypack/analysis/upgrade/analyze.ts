@@ -22,7 +22,35 @@ import type { KubeObject, ResourceRef } from "../../engine/types";
 import { applyLabels } from "../../controls/namespace/namespaces";
 import { parseLevel, parseVersion, type PsaLevel } from "../../controls/namespace/psa";
 import { podSecurityControls } from "../../controls/pod-security";
-import { advisedVersion, apiStatus, deprecatedApiOf } from "./apis";
+import { isRecord } from "../../engine/access";
+import { advisedVersion, apiStatus, deprecatedApiOf, type MovedField } from "./apis";
+
+/** The concrete paths (`spec.rules[0].http…`) at which an object sets a field pattern with `[*]` steps. */
+export function findPaths(object: unknown, pattern: string): string[] {
+  const steps = pattern.split(".");
+  const out: string[] = [];
+  const walk = (value: unknown, i: number, at: string): void => {
+    if (value === undefined || value === null) return;
+    if (i === steps.length) {
+      out.push(at);
+      return;
+    }
+    const step = steps[i]!;
+    const list = step.endsWith("[*]");
+    const key = list ? step.slice(0, -3) : step;
+    if (!isRecord(value)) return;
+    const next = value[key];
+    const here = at === "" ? key : `${at}.${key}`;
+    if (!list) walk(next, i + 1, here);
+    else if (Array.isArray(next)) next.forEach((item, n) => walk(item, i + 1, `${here}[${n}]`));
+  };
+  walk(object, 0, "");
+  return out;
+}
+
+function movedFields(object: KubeObject, moved: readonly MovedField[] | undefined): { path: string; to: string }[] {
+  return (moved ?? []).flatMap((m) => findPaths(object, m.from).map((path) => ({ path, to: m.to })));
+}
 
 export type PsaMode = "enforce" | "audit" | "warn";
 export const PSA_MODES: readonly PsaMode[] = ["enforce", "audit", "warn"];
@@ -52,6 +80,8 @@ export interface ApiItem {
   readonly replacement: string;
   /** Fields that moved with the version change. */
   readonly changes?: string;
+  /** The fields this object sets in the old shape, with where the replacement takes them. */
+  readonly moved: readonly { readonly path: string; readonly to: string }[];
   readonly message: string;
 }
 
@@ -207,6 +237,7 @@ export function analyzeUpgrade(stack: StackIndex, options: UpgradeOptions): Upgr
     if (status === "current") continue;
     const replacement = advisedVersion(api, to) ?? api.replacement;
     const what = `${object.apiVersion} ${object.kind}`;
+    const moved = movedFields(object, api.moved);
     const message =
       status === "removed"
         ? `${what} is not served by ${target} (removed in v1.${api.removedIn}): use ${replacement}`
@@ -220,7 +251,12 @@ export function analyzeUpgrade(stack: StackIndex, options: UpgradeOptions): Upgr
       removedIn: api.removedIn,
       replacement,
       ...(api.changes !== undefined ? { changes: api.changes } : {}),
-      message: api.changes !== undefined ? `${message}; ${api.changes}` : message,
+      moved,
+      message: [
+        message,
+        ...moved.map((m) => `${m.path} moves to ${m.to}`),
+        ...(api.changes !== undefined ? [api.changes] : []),
+      ].join("; "),
     });
   }
 

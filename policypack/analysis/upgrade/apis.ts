@@ -25,7 +25,47 @@ export interface DeprecatedApi {
    * notes): where set, changing apiVersion alone is not enough.
    */
   readonly changes?: string;
+  /**
+   * Fields written in the old shape that the replacement spells elsewhere: where an object sets
+   * one (a path with `[*]` for every list item), the report names the field and where it goes.
+   */
+  readonly moved?: readonly MovedField[];
 }
+
+export interface MovedField {
+  readonly from: string;
+  readonly to: string;
+}
+
+const INGRESS_MOVED: readonly MovedField[] = [
+  { from: "spec.backend", to: "spec.defaultBackend" },
+  { from: "spec.backend.serviceName", to: "spec.defaultBackend.service.name" },
+  { from: "spec.backend.servicePort", to: "spec.defaultBackend.service.port.number (or .name)" },
+  { from: "spec.rules[*].http.paths[*].backend.serviceName", to: "backend.service.name" },
+  { from: "spec.rules[*].http.paths[*].backend.servicePort", to: "backend.service.port.number (or .name)" },
+];
+const HPA_V2BETA1_MOVED: readonly MovedField[] = [
+  {
+    from: "spec.metrics[*].resource.targetAverageUtilization",
+    to: "resource.target.averageUtilization (target.type: Utilization)",
+  },
+  {
+    from: "spec.metrics[*].resource.targetAverageValue",
+    to: "resource.target.averageValue (target.type: AverageValue)",
+  },
+  { from: "spec.metrics[*].pods.metricName", to: "pods.metric.name" },
+  { from: "spec.metrics[*].pods.targetAverageValue", to: "pods.target.averageValue" },
+  { from: "spec.metrics[*].object.metricName", to: "object.metric.name" },
+  { from: "spec.metrics[*].object.target", to: "object.describedObject" },
+  { from: "spec.metrics[*].object.targetValue", to: "object.target.value" },
+  { from: "spec.metrics[*].external.metricName", to: "external.metric.name" },
+  { from: "spec.metrics[*].external.metricSelector", to: "external.metric.selector" },
+  { from: "spec.metrics[*].external.targetValue", to: "external.target.value" },
+  { from: "spec.metrics[*].external.targetAverageValue", to: "external.target.averageValue" },
+];
+const FLOWCONTROL_MOVED: readonly MovedField[] = [
+  { from: "spec.limited.assuredConcurrencyShares", to: "spec.limited.nominalConcurrencyShares" },
+];
 
 const WORKLOADS_16 = ["Deployment", "DaemonSet", "ReplicaSet", "StatefulSet", "ControllerRevision"];
 const FLOWCONTROL = ["FlowSchema", "PriorityLevelConfiguration"];
@@ -97,6 +137,7 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     interim: [{ apiVersion: "networking.k8s.io/v1beta1", since: 14 }],
     changes:
       "spec.backend is spec.defaultBackend; backend.serviceName/servicePort are backend.service.name and backend.service.port.number|name; pathType is required",
+    moved: INGRESS_MOVED,
   },
   {
     apiVersion: "networking.k8s.io/v1beta1",
@@ -106,6 +147,7 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     replacementSince: 19,
     changes:
       "spec.backend is spec.defaultBackend; backend.serviceName/servicePort are backend.service.name and backend.service.port.number|name; pathType is required",
+    moved: INGRESS_MOVED,
   },
   {
     apiVersion: "admissionregistration.k8s.io/v1beta1",
@@ -246,6 +288,7 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     replacementSince: 23,
     changes:
       "metrics moved: targetAverageUtilization is metrics[*].resource.target.averageUtilization, targetAverageValue is target.averageValue, metricName/metricSelector are metric.name/metric.selector",
+    moved: HPA_V2BETA1_MOVED,
   },
   {
     apiVersion: "policy/v1beta1",
@@ -284,6 +327,7 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     ],
     changes:
       "PriorityLevelConfiguration spec.limited.assuredConcurrencyShares is nominalConcurrencyShares from v1beta3; from v1 an unset nominalConcurrencyShares defaults to 30 and 0 stays 0",
+    moved: FLOWCONTROL_MOVED,
   },
   {
     apiVersion: "autoscaling/v2beta2",
@@ -312,6 +356,7 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     interim: [{ apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", since: 26 }],
     changes:
       "PriorityLevelConfiguration spec.limited.assuredConcurrencyShares is nominalConcurrencyShares from v1beta3; from v1 an unset nominalConcurrencyShares defaults to 30 and 0 stays 0",
+    moved: FLOWCONTROL_MOVED,
   },
   {
     apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3",
