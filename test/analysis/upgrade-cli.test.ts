@@ -1,4 +1,6 @@
 /** `palisade upgrade`: text grouped by what to do first, JSON, SARIF, exit codes, usage and input errors. */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { cli, ROOT } from "../helpers/cli";
 
@@ -99,4 +101,30 @@ test("a field of the wrong type is an input error naming file, object and field:
   const r = await cli(["upgrade", "-", "--to", "v1.34"], bad);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/<stdin>:1: Pod a\/p: .*containers/);
+});
+
+test("--from defaults to the config's psaVersion when no namespace pins one", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "palisade-upgrade-"));
+  const config = path.join(dir, "palisade.yaml");
+  fs.writeFileSync(config, "psaVersion: v1.33\n");
+  const manifests = [
+    "apiVersion: v1\nkind: Namespace\nmetadata: { name: batch, labels: { pod-security.kubernetes.io/enforce: baseline } }",
+    "apiVersion: v1\nkind: Pod\nmetadata: { name: report, namespace: batch }\nspec:\n  containers:\n    - { name: r, image: r:1, readinessProbe: { tcpSocket: { host: 10.0.0.2, port: 9000 } } }",
+  ].join("\n---\n");
+  const r = await cli(["upgrade", "-", "--to", "v1.34", "--config", config, "--format", "json"], manifests);
+  expect(r.code).toBe(1);
+  const out = JSON.parse(r.stdout) as { from: string; drift: { trigger: string; breaking: boolean }[] };
+  expect(out.from).toBe("v1.33");
+  expect(out.drift).toMatchObject([{ trigger: "upgrade", breaking: true }]);
+  // Without it there is nothing to compare a floating namespace with: it is listed as unpinned only.
+  const bare = await cli(["upgrade", "-", "--to", "v1.34", "--format", "json"], manifests);
+  expect(bare.code).toBe(0);
+  expect(JSON.parse(bare.stdout)).toMatchObject({
+    from: null,
+    drift: [],
+    pins: [{ kind: "unpinned" }],
+    notes: [
+      expect.stringContaining('namespace "batch" follows the cluster (enforce=baseline, no pin) but the version'),
+    ],
+  });
 });

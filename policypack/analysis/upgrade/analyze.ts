@@ -318,6 +318,10 @@ export function analyzeUpgrade(stack: StackIndex, options: UpgradeOptions): Upgr
       const level = first.level as "baseline" | "restricted";
       const floating = first.version === "latest";
       const before = floating ? from : (first.version as number);
+      if (before === undefined && (stack.workloadsByNamespace.get(name) ?? []).length > 0)
+        notes.push(
+          `namespace ${JSON.stringify(name)} follows the cluster (${group.map((m) => m.mode).join("/")}=${level}, no pin) but the version the cluster runs now is unknown: give --from (or the config's psaVersion) to judge its pods`,
+        );
       if (before === undefined || before >= to) continue;
       for (const entry of stack.workloadsByNamespace.get(name) ?? []) {
         const was = verdictAt(entry, namespaceObject, level, before, controls, config, stack.defaultNamespace);
