@@ -1,5 +1,6 @@
 import { join, rec } from "../../engine/access";
 import { StackIndex } from "../../engine/stack";
+import { lazyCel } from "../../engine/cel";
 import type { CelPolicy } from "../../engine/control";
 import type { Violation } from "../../engine/types";
 import { resourceControl } from "../define";
@@ -78,7 +79,7 @@ export const rbacAggregationInjection = resourceControl({
   remediation:
     "Aggregate only the permissions the built-in role already grants for comparable resources (e.g. your CRDs); bind sensitive permissions explicitly, and scope aggregationRule selectors to dedicated labels.",
   kinds: ["ClusterRole"],
-  cel: aggregationCel(),
+  cel: lazyCel(aggregationCel),
   check(object) {
     const out: Violation[] = [];
     const labels = rec(object.metadata?.labels) ?? {};

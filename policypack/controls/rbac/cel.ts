@@ -4,7 +4,7 @@
  * no control hand-copies a verb or a resource into its CEL.
  */
 import type { CelPolicy, CelVariable } from "../../engine/control";
-import { celString } from "../../engine/cel";
+import { celString, lazyCel } from "../../engine/cel";
 import { celGlobMatch } from "../cel";
 import { ANY_VERB, requestsOf, type GrantScope, type Request, type Sensitive } from "./rules";
 
@@ -157,12 +157,14 @@ export const CEL_IS_TENANT_ROLE = `(object.kind != 'Role' || ${WRITTEN_NAMESPACE
 
 /** The policy of a `grantCheck(sensitive, applies)` control; `applies` is a CEL condition (default: always). */
 export function grantPolicy(sensitive: Sensitive, applies?: string, message?: string): CelPolicy {
-  const grants = celGrants(sensitive);
-  const expression = applies === undefined ? `!${grants}` : `!(${applies}) || !${grants}`;
-  return {
-    variables: [RULES_VARIABLE],
-    validations: [{ expression, message: message ?? `the role must not ${sensitive.what}` }],
-  };
+  return lazyCel(() => {
+    const grants = celGrants(sensitive);
+    const expression = applies === undefined ? `!${grants}` : `!(${applies}) || !${grants}`;
+    return {
+      variables: [RULES_VARIABLE],
+      validations: [{ expression, message: message ?? `the role must not ${sensitive.what}` }],
+    };
+  });
 }
 
 /** CEL for `subjectsOf(...).some(s => (User or Group) && names.includes(s.name))`. */
