@@ -178,6 +178,8 @@ function celList(values: readonly string[]): string {
 
 /** The variable holding why a request is exempted from the control ('' when it is not). */
 export const EXEMPTION_VARIABLE = "palisadeExemption";
+/** Whether the object fails the control's validations (evaluated only when an exemption applies). */
+export const VIOLATED_VARIABLE = "palisadeViolated";
 /** Audit annotation key: the API server writes it as `<policy name>/exempted` in the audit log. */
 export const EXEMPTED_AUDIT_KEY = "exempted";
 
@@ -435,13 +437,20 @@ export function controlPolicy(
     ...(requesters.length > 0 ? [annotationClause(control.id, requesters)] : []),
   ];
   const exempt = clauses.length > 0;
+  const allPass = cel.validations.map((v) => `(${v.expression})`).join(" && ");
   const variables = [
     ...(touchesPods(control.kinds) ? POD_VARIABLES : []),
     ...(cel.variables ?? []),
-    ...(exempt ? [{ name: EXEMPTION_VARIABLE, expression: exemptionExpression(clauses) }] : []),
+    ...(exempt
+      ? [
+          { name: EXEMPTION_VARIABLE, expression: exemptionExpression(clauses) },
+          // A variable, not inline in the audit annotation: its valueExpression may hold 5 KiB at
+          // most, and some controls' validations are longer than that.
+          { name: VIOLATED_VARIABLE, expression: `!(${allPass})` },
+        ]
+      : []),
   ];
   const exemption = `variables.${EXEMPTION_VARIABLE}`;
-  const allPass = cel.validations.map((v) => `(${v.expression})`).join(" && ");
   return {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "ValidatingAdmissionPolicy",
@@ -472,7 +481,10 @@ export function controlPolicy(
       ...(exempt
         ? {
             auditAnnotations: [
-              { key: EXEMPTED_AUDIT_KEY, valueExpression: `${exemption} != '' && !(${allPass}) ? ${exemption} : ''` },
+              {
+                key: EXEMPTED_AUDIT_KEY,
+                valueExpression: `${exemption} != '' && variables.${VIOLATED_VARIABLE} ? ${exemption} : ''`,
+              },
             ],
           }
         : {}),

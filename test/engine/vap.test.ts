@@ -252,13 +252,29 @@ describe("exportVap", () => {
     expect(s["auditAnnotations"]).toEqual([
       {
         key: "exempted",
-        valueExpression: `variables.${EXEMPTION_VARIABLE} != '' && !((!has(object.spec.externalIPs))) ? variables.${EXEMPTION_VARIABLE} : ''`,
+        valueExpression: `variables.${EXEMPTION_VARIABLE} != '' && variables.palisadeViolated ? variables.${EXEMPTION_VARIABLE} : ''`,
       },
     ]);
+    expect((s["variables"] as { name: string; expression: string }[]).at(-1)).toEqual({
+      name: "palisadeViolated",
+      expression: "!((!has(object.spec.externalIPs)))",
+    });
     expect(out.warnings).toEqual([
       expect.stringContaining("exemptions[2] lapses after 2030-06-30"),
       "exemptions[3] lapsed on 2030-05-31: left out, the objects it covered are judged",
     ]);
+  });
+
+  it("keeps every audit annotation expression within the API server's 5 KiB limit, whatever the control", () => {
+    const out = exportVap({
+      controls: catalog,
+      level: "hardened",
+      annotationExemptionsFrom: ["group:platform-admins"],
+      config: { exemptions: [{ controls: ["*"], namespaces: ["infra"], reason: "node agents" }] },
+    });
+    for (const p of byKind(out.objects, "ValidatingAdmissionPolicy"))
+      for (const a of (spec(p)["auditAnnotations"] ?? []) as { valueExpression: string }[])
+        expect([p.metadata?.name, Buffer.byteLength(a.valueExpression) <= 5 * 1024]).toEqual([p.metadata?.name, true]);
   });
 
   it("honours annotations only in requests of the trusted requesters, with a reason and without an end date", () => {
