@@ -1,4 +1,6 @@
+import { rec } from "../../engine/access";
 import { isNamespaced } from "../../engine/kinds";
+import type { KubeObject } from "../../engine/types";
 import { resourceControl } from "../define";
 import { NAMESPACED_KINDS } from "../../engine/kinds";
 
@@ -11,6 +13,27 @@ import { NAMESPACED_KINDS } from "../../engine/kinds";
  * provider's namespace): an install file without namespaces, applied with `kubectl apply -n
  * gitops`, is how many projects ship, and its objects land in gitops, not in default.
  */
+/**
+ * Roles and RoleBindings grant access to the namespace they are in: one for the default
+ * namespace must live there, so its place is its purpose, not a mistake.
+ */
+export const ACCESS_KINDS = ["Role", "RoleBinding"];
+
+/**
+ * Objects that must be in `default`: RBAC for the default namespace, and the API server's own
+ * `kubernetes` Service (no selector, ClusterIP: the server writes its endpoints) with its
+ * Endpoints and EndpointSlice. A `kubernetes` Service with a selector routes the cluster's API
+ * traffic to pods: that lookalike is still reported.
+ */
+function mustLiveThere(object: KubeObject): boolean {
+  if (ACCESS_KINDS.includes(String(object.kind))) return true;
+  if (object.metadata?.name !== "kubernetes") return false;
+  if (object.kind === "Endpoints" || object.kind === "EndpointSlice") return true;
+  if (object.kind !== "Service") return false;
+  const spec = rec(object["spec"]) ?? {};
+  return spec["selector"] === undefined && (spec["type"] === undefined || spec["type"] === "ClusterIP");
+}
+
 export const namespaceNotDefault = resourceControl({
   id: "namespace-not-default",
   title: "Objects set a namespace other than default",
@@ -28,10 +51,19 @@ export const namespaceNotDefault = resourceControl({
   // server fills metadata.namespace from it), so an unset namespace is judged where it lands, which
   // is what the check's "unset lands in default" means.
   cel: {
-    validations: [{ expression: "request.namespace != 'default'" }],
+    validations: [
+      {
+        expression:
+          `request.namespace != 'default' || request.kind.kind in ${JSON.stringify(ACCESS_KINDS)} || ` +
+          "(has(object.metadata.name) && object.metadata.name == 'kubernetes' && " +
+          "((request.kind.kind == 'Service' && !has(object.spec.selector) && (!has(object.spec.type) || object.spec.type == 'ClusterIP')) || " +
+          "request.kind.kind in ['Endpoints', 'EndpointSlice']))",
+      },
+    ],
   },
   check(object, ctx) {
     if (isNamespaced(object) !== true) return [];
+    if (mustLiveThere(object)) return [];
     const ns = object.metadata?.namespace;
     if (typeof ns !== "string" || ns === "") {
       const target = ctx.defaultNamespace;

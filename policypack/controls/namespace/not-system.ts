@@ -3,6 +3,7 @@ import { configStrings } from "../../engine/control";
 import { globMatch } from "../../engine/exemptions";
 import { isNamespaced } from "../../engine/kinds";
 import { celGlobMatch } from "../cel";
+import { ACCESS_KINDS } from "./not-default";
 import { resourceControl } from "../define";
 import { NAMESPACED_KINDS } from "../../engine/kinds";
 
@@ -48,6 +49,7 @@ export const namespaceNotSystem = resourceControl({
       {
         expression:
           "!(request.namespace in params.spec.systemNamespaces) || " +
+          `request.kind.kind in ${JSON.stringify(ACCESS_KINDS)} || ` +
           "params.spec.allowed.filter(p, type(p) == string).exists(p, " +
           `${celGlobMatch("p", "(request.namespace + '/' + (has(object.metadata.name) ? object.metadata.name : ''))")})`,
       },
@@ -55,6 +57,9 @@ export const namespaceNotSystem = resourceControl({
   },
   check(object, ctx) {
     if (isNamespaced(object) !== true) return [];
+    // A Role or RoleBinding for a system namespace grants access to it: it must live there (what
+    // it grants is the RBAC controls' to judge).
+    if (ACCESS_KINDS.includes(String(object.kind))) return [];
     // An object without a namespace lands in kubectl's context namespace (or the provider's).
     const ns = str(object.metadata?.namespace) ?? ctx.defaultNamespace ?? "default";
     if (!configStrings(ctx.config, "systemNamespaces").includes(ns)) return [];

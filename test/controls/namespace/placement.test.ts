@@ -37,7 +37,35 @@ it("NAMESPACED_KINDS are exactly namespaced built-in kinds", () => {
 });
 
 describe("namespace-not-default", () => {
-  it.each(NAMESPACED_KINDS.map((k) => [k]))("%s", (kind) => {
+  // RBAC for a namespace must live in it: Roles and RoleBindings are judged by the RBAC controls.
+  const ACCESS = ["Role", "RoleBinding"];
+
+  it.each(ACCESS.map((k) => [k]))("%s in default grants access to default: not reported", (kind) => {
+    expect(runControl(namespaceNotDefault, objectOf(kind, "default"))).toEqual([]);
+  });
+
+  it("the API server's own kubernetes Service and Endpoints are not reported; a lookalike with a selector is", () => {
+    const service = (spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "kubernetes", namespace: "default" },
+      spec,
+    });
+    expect(runControl(namespaceNotDefault, service({ type: "ClusterIP", ports: [{ port: 443 }] }))).toEqual([]);
+    expect(
+      runControl(namespaceNotDefault, {
+        ...objectOf("Endpoints", "default"),
+        metadata: { name: "kubernetes", namespace: "default" },
+      }),
+    ).toEqual([]);
+    expect(runControl(namespaceNotDefault, service({ selector: { app: "proxy" } }))).toHaveLength(1);
+    expect(runControl(namespaceNotDefault, service({ type: "LoadBalancer" }))).toHaveLength(1);
+    expect(
+      runControl(namespaceNotDefault, { ...service({}), metadata: { name: "kubernetes-api", namespace: "default" } }),
+    ).toHaveLength(1);
+  });
+
+  it.each(NAMESPACED_KINDS.filter((k) => !ACCESS.includes(k)).map((k) => [k]))("%s", (kind) => {
     expect(runControl(namespaceNotDefault, objectOf(kind, "shop"))).toEqual([]);
     expect(runControl(namespaceNotDefault, objectOf(kind, "default")).map((v) => v.path)).toEqual([
       "metadata.namespace",
@@ -73,10 +101,13 @@ describe("namespace-not-system", () => {
     ["platform", { systemNamespaces: ["platform"] }, true],
     ["kube-system", { systemNamespaces: ["platform"] }, false],
   ])("%s %j → reported %s", (namespace, config, reported) => {
-    for (const kind of ["Deployment", "ConfigMap", "RoleBinding"]) {
+    for (const kind of ["Deployment", "ConfigMap"]) {
       expect(runControl(namespaceNotSystem, objectOf(kind, namespace), { config }).map((v) => v.path)).toEqual(
         reported ? ["metadata.namespace"] : [],
       );
     }
+    // A Role or RoleBinding for the namespace must live in it, system or not.
+    for (const kind of ["Role", "RoleBinding"])
+      expect(runControl(namespaceNotSystem, objectOf(kind, namespace), { config })).toEqual([]);
   });
 });
