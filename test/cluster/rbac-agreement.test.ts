@@ -44,11 +44,32 @@ interface ProbeSpec {
   readonly namespace?: string;
   /** The request names the namespace it is made in (updating a Namespace object). */
   readonly nameIsNamespace?: boolean;
+  /**
+   * Which grants the control is about: any (the default; a rule limited by resourceNames still
+   * grants on the objects it names), `unnamed` (on every object: a grant limited by resourceNames
+   * is what the remediation asks for), or `named-only` (limited by resourceNames: the server
+   * allows a named request and refuses the same request unnamed).
+   */
+  readonly names?: "unnamed" | "named-only";
 }
+
+const ADMISSION_WRITES: ProbeSpec = {
+  verbs: WRITE,
+  groups: ["admissionregistration.k8s.io"],
+  resources: [
+    "validatingwebhookconfigurations",
+    "mutatingwebhookconfigurations",
+    "validatingadmissionpolicies",
+    "validatingadmissionpolicybindings",
+    "mutatingadmissionpolicies",
+    "mutatingadmissionpolicybindings",
+  ],
+  cluster: true,
+};
 
 /** What each role control is about, as requests to the authorizer. */
 const PROBES: Readonly<Record<string, readonly ProbeSpec[]>> = {
-  "rbac-secrets-read": [{ verbs: ["get", "list", "watch"], groups: [""], resources: ["secrets"] }],
+  "rbac-secrets-read": [{ verbs: ["get", "list", "watch"], groups: [""], resources: ["secrets"], names: "unnamed" }],
   "rbac-create-pods": [
     { verbs: ["create"], groups: [""], resources: ["pods", "replicationcontrollers"] },
     { verbs: ["create"], groups: ["apps", "extensions"], resources: ["deployments", "replicasets", "daemonsets"] },
@@ -93,21 +114,8 @@ const PROBES: Readonly<Record<string, readonly ProbeSpec[]>> = {
     },
     { verbs: ["approve"], groups: ["certificates.k8s.io"], resources: ["signers"], cluster: true },
   ],
-  "rbac-admission-writes": [
-    {
-      verbs: WRITE,
-      groups: ["admissionregistration.k8s.io"],
-      resources: [
-        "validatingwebhookconfigurations",
-        "mutatingwebhookconfigurations",
-        "validatingadmissionpolicies",
-        "validatingadmissionpolicybindings",
-        "mutatingadmissionpolicies",
-        "mutatingadmissionpolicybindings",
-      ],
-      cluster: true,
-    },
-  ],
+  "rbac-admission-writes": [{ ...ADMISSION_WRITES, names: "unnamed" }],
+  "rbac-admission-writes-named": [{ ...ADMISSION_WRITES, names: "named-only" }],
   "rbac-service-account-token-create": [{ verbs: ["create"], groups: [""], resources: ["serviceaccounts/token"] }],
   "rbac-guardrail-writes": [
     { verbs: WRITE, groups: ["networking.k8s.io", "extensions"], resources: ["networkpolicies"] },
@@ -176,7 +184,8 @@ function requestsFor(controlId: string, rules: readonly Rule[], namespace: strin
           if (spec.nameIsNamespace === true && ns !== undefined) out.push({ ...base, name: ns });
           else out.push(base);
           // A rule limited by resourceNames still grants on the objects it names.
-          if (spec.nameIsNamespace !== true) for (const name of ruleNames) out.push({ ...base, name });
+          if (spec.nameIsNamespace !== true && spec.names !== "unnamed")
+            for (const name of ruleNames) out.push({ ...base, name });
         }
   }
   return out;
@@ -538,7 +547,16 @@ describe("role controls: Palisade's findings against SubjectAccessReview", () =>
             .flatMap((ns) => requests.map((r) => ({ ...r, namespace: ns })));
         }
         const answers = await mapLimit(requests, 8, async (r) => ((await allowed(c.user, r)) ? label(r) : undefined));
-        const allowedRequests = answers.filter((a): a is string => a !== undefined);
+        let allowedRequests = answers.filter((a): a is string => a !== undefined);
+        if ((PROBES[control.id] ?? []).some((p) => p.names === "named-only")) {
+          // Only named grants count: a named request allowed while the same request unnamed is not.
+          const granted = new Set(allowedRequests);
+          allowedRequests = requests
+            .filter(
+              (r) => r.name !== undefined && granted.has(label(r)) && !granted.has(label({ ...r, name: undefined })),
+            )
+            .map(label);
+        }
         verdicts.push({
           fixture: c.fixture,
           synthetic: c.fixture.startsWith("synthetic:"),

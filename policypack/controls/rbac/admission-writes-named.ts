@@ -1,7 +1,8 @@
 import { resourceControl } from "../define";
-import { grantPolicy } from "./cel";
-import { grantCheck } from "./check";
-import { ADMISSION_WRITES_NAMED } from "./permissions";
+import { lazyCel } from "../../engine/cel";
+import { celGrants, grantPolicy } from "./cel";
+import { grantCheck, grantViolations } from "./check";
+import { ADMISSION_WRITES, ADMISSION_WRITES_NAMED } from "./permissions";
 import { ROLE_KINDS } from "./rules";
 
 /**
@@ -9,7 +10,8 @@ import { ROLE_KINDS } from "./rules";
  * policies a role names. Webhook servers and cert injectors hold exactly this to keep their own
  * configuration's caBundle current. It is not rbac-admission-writes' critical "switch any policy
  * off", but the named objects can still be rewritten: a mutating webhook widened to every pod, a
- * failurePolicy set to Ignore. Worth a reviewer's look, at medium.
+ * failurePolicy set to Ignore. Worth a reviewer's look, at medium — unless the role also writes
+ * admission configuration unrestricted, which the critical control reports.
  */
 export const rbacAdmissionWritesNamed = resourceControl({
   id: "rbac-admission-writes-named",
@@ -25,6 +27,8 @@ export const rbacAdmissionWritesNamed = resourceControl({
   remediation:
     "Keep the named writes only on the subject's own webhook configuration and only the verbs it uses (update or patch to inject a caBundle); prefer a cert injector or the platform pipeline owning the configuration.",
   kinds: ROLE_KINDS,
-  cel: grantPolicy(ADMISSION_WRITES_NAMED),
-  check: grantCheck(ADMISSION_WRITES_NAMED),
+  // A role that also writes admission configuration without resourceNames is
+  // rbac-admission-writes' (critical) to report: its named grants add nothing to fix first.
+  cel: lazyCel(() => grantPolicy(ADMISSION_WRITES_NAMED, `!${celGrants(ADMISSION_WRITES)}`)),
+  check: grantCheck(ADMISSION_WRITES_NAMED, (object) => grantViolations(object, ADMISSION_WRITES).length === 0),
 });

@@ -185,12 +185,18 @@ describe("rbac-admission-writes-named", () => {
   const webhook = rule(["admissionregistration.k8s.io"], ["mutatingwebhookconfigurations"], ["get", "patch"]);
 
   it("reports writes limited by resourceNames, which rbac-admission-writes leaves to it", () => {
-    const object = clusterRole([harmless, { ...webhook, resourceNames: ["own-webhook"] }, webhook]);
+    const object = clusterRole([harmless, { ...webhook, resourceNames: ["own-webhook"] }]);
     expect(paths(check(rbacAdmissionWritesNamed, object))).toEqual(["rules[1]"]);
-    expect(paths(check(rbacAdmissionWrites, object))).toEqual(["rules[2]"]);
+    expect(paths(check(rbacAdmissionWrites, object))).toEqual([]);
     expect(check(rbacAdmissionWritesNamed, object)[0]?.message).toBe(
       'rules[1] grants "patch" on "mutatingwebhookconfigurations", only for resourceNames "own-webhook" (rewrite the admission configuration objects it names)',
     );
+  });
+
+  it("leaves a role that also writes unrestricted to rbac-admission-writes (one finding to act on, the critical one)", () => {
+    const object = clusterRole([harmless, { ...webhook, resourceNames: ["own-webhook"] }, webhook]);
+    expect(paths(check(rbacAdmissionWritesNamed, object))).toEqual([]);
+    expect(paths(check(rbacAdmissionWrites, object))).toEqual(["rules[2]"]);
   });
 
   it("is below rbac-admission-writes in severity", () => {
