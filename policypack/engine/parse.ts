@@ -831,7 +831,12 @@ class GoYamlBuilder {
     // No tag: a quoted or block scalar is a string; a plain one is resolved.
     // In [ ] and { }, `a:,` is the scalar "a:" for libyaml (YAML 1.1) but the key `a` for the
     // `yaml` package (YAML 1.2): refuse rather than guess.
-    if (node.type === "PLAIN" && this.inFlow.has(node) && /^:[,[\]{}]/.test(this.text.slice(node.range?.[1] ?? 0)))
+    // Spaces before that `:` do not change it: `[a :]` is the scalar "a :" for libyaml.
+    if (
+      node.type === "PLAIN" &&
+      this.inFlow.has(node) &&
+      /^[ \t]*:[,[\]{}]/.test(this.text.slice(node.range?.[1] ?? 0))
+    )
       this.refuse(
         node,
         "`:` directly before `,` `[` `]` `{` or `}`: kubectl reads it as part of a scalar; add a space after `:` or quote the scalar",

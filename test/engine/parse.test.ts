@@ -94,6 +94,8 @@ describe("parse: refused, naming the construct and the line", () => {
     ["invalid base64", "a: !!binary '!!!'\n", /invalid base64/],
     ["the \\/ escape", 'a: "\\/"\n', /the escape \\\//],
     ["`:` before `,` in flow", "a: [b:, c]\n", /^1: `:` directly before/],
+    // Found by the differential (seed 874400085): libyaml reads `[a :]` as the scalar "a :".
+    ["` :` before `]` in flow", "a: [b, c :]\n", /^1: `:` directly before/],
     ["deep nesting", `a: ${"[".repeat(1200)}${"]".repeat(1200)}\n`, /nested deeper than 1000 levels/],
     ["a 5M-item flow list", `a: [${"1,".repeat(5_000_000)}1]\n`, /tokens outside plain block style.*split it/],
     [
