@@ -48,3 +48,30 @@ it("a value unknown during preview is 'cannot verify', never a pass, and the res
   // And no crash.
   expect(r.output).not.toMatch(/TypeError|ReferenceError|internal error|panic/);
 });
+
+it("palisade-exemptions lists a stack control exempted by annotation and a resource control exempted by config, with their reasons", () => {
+  const ws = new PulumiWorkspace("exemptions", path.join(PROGRAMS, "exemptions"));
+  ws.stack("dev");
+  const config = ws.write(
+    "policy-config.json",
+    JSON.stringify({
+      "pod-host-network": {
+        exemptions: [{ namespaces: ["infra"], names: ["cni"], reason: "CNI agent: needs the host network" }],
+      },
+    }),
+  );
+  const r = ws.pulumi(["preview", "--policy-pack", POLICY_PACK, "--policy-pack-config", config], {
+    PALISADE_RENDER_DIR: path.join(ws.dir, "..", "rendered"),
+  });
+  const v = violations(r.output);
+  // Neither exempted control blocks; both appear in the advisory audit trail with their reasons.
+  expect(v.filter((x) => x.level === "mandatory").map((x) => x.policy)).not.toContain("pod-host-network");
+  expect(v.map((x) => x.policy)).not.toContain("rbac-admin-equivalent-binding");
+  expect(r.output).toMatch(
+    /palisade-exemptions[\s\S]*?exempted rbac-admin-equivalent-binding by annotation \(break-glass group, reviewed in SEC-7\)/,
+  );
+  expect(r.output).toMatch(
+    /palisade-exemptions[\s\S]*?exempted pod-host-network by config \(CNI agent: needs the host network\)/,
+  );
+  expect(r.output).not.toMatch(/internal error/);
+});
