@@ -21,6 +21,18 @@ function objectLine(f: Finding): number {
   return (f.source as { objectLine?: number } | undefined)?.objectLine ?? f.source?.line ?? 0;
 }
 
+/** An object's findings by field, in order of first appearance; findings without a field stand alone. */
+function byField(findings: readonly Finding[]): Finding[][] {
+  const groups = new Map<string | Finding, Finding[]>();
+  for (const f of findings) {
+    const key = f.path ?? f;
+    const list = groups.get(key);
+    if (list) list.push(f);
+    else groups.set(key, [f]);
+  }
+  return [...groups.values()];
+}
+
 export function formatText(
   result: EvaluationResult,
   errors: readonly ParseError[],
@@ -43,21 +55,26 @@ export function formatText(
   for (const [key, findings] of groups) {
     const [where, what] = key.split("\u0000") as [string, string];
     lines.push(`${paint("1", what)}${where ? paint("2", `  ${where}`) : ""}`);
-    for (const f of findings) {
-      const sev = f.exempted
-        ? paint("2", "exempted".padEnd(8))
-        : paint(SEVERITY_COLOR[f.severity], f.severity.padEnd(8));
-      const enf = f.exempted ? " ".repeat(9) : f.enforcement === "advisory" ? paint("2", "advisory ") : "mandatory";
-      lines.push(`  ${sev}  ${enf}  ${f.control.padEnd(controlWidth)}  ${f.message}`);
-      if (f.path) {
-        const line = f.source !== undefined && f.source.line !== objectLine(f) ? ` (line ${f.source.line})` : "";
-        lines.push(`  ${pad}${paint("2", `at ${f.path}${line}`)}`);
-      }
-      if (f.exempted) {
-        const until = f.exempted.until ? ` until ${f.exempted.until}` : "";
-        lines.push(
-          `  ${pad}${paint("2", `exempted by ${f.exempted.source}${until}${f.exempted.via ? ` (via ${f.exempted.via})` : ""}: ${f.exempted.reason}`)}`,
-        );
+    // Findings on the same field share one cause: the field is named once, above them (one
+    // `*/*/*` rule, a capabilities list), so the reader fixes the field rather than each finding.
+    const fieldLine = (f: Finding): string =>
+      f.source !== undefined && f.source.line !== objectLine(f) ? ` (line ${f.source.line})` : "";
+    for (const same of byField(findings)) {
+      const shared = same.length > 1 ? same[0] : undefined;
+      if (shared?.path !== undefined)
+        lines.push(`  ${paint("2", `at ${shared.path}${fieldLine(shared)}: ${same.length} findings on this field`)}`);
+      for (const f of same) {
+        const sev = f.exempted
+          ? paint("2", "exempted".padEnd(8))
+          : paint(SEVERITY_COLOR[f.severity], f.severity.padEnd(8));
+        const enf = f.exempted ? " ".repeat(9) : f.enforcement === "advisory" ? paint("2", "advisory ") : "mandatory";
+        lines.push(`  ${sev}  ${enf}  ${f.control.padEnd(controlWidth)}  ${f.message}`);
+        if (f.path && shared === undefined) lines.push(`  ${pad}${paint("2", `at ${f.path}${fieldLine(f)}`)}`);
+        if (f.exempted) {
+          const until = f.exempted.until ? ` until ${f.exempted.until}` : "";
+          const via = f.exempted.via ? ` (via ${f.exempted.via})` : "";
+          lines.push(`  ${pad}${paint("2", `exempted by ${f.exempted.source}${until}${via}: ${f.exempted.reason}`)}`);
+        }
       }
     }
     lines.push("");

@@ -171,6 +171,20 @@ describe("palisade check: output formats", () => {
       expect(admin.stdout).toMatch(/critical +mandatory +rbac-escalate/);
     });
 
+    it("text: findings on the same field are grouped under it, the field named once", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "palisade-group-"));
+      made.push(dir);
+      const star = path.join(dir, "star.yaml");
+      fs.writeFileSync(
+        star,
+        'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: operator}\nrules:\n  - {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}\n',
+      );
+      const r = await cli(["check", star]);
+      const header = r.stdout.match(/^ {2}at rules\[0\] \(line 5\): (\d+) findings on this field$/m);
+      expect(Number(header?.[1])).toBeGreaterThan(5);
+      expect(r.stdout.match(/^ +at rules\[0\] /gm)).toHaveLength(1);
+    });
+
     it("--min-severity hides less severe findings from the output, not from the exit status", async () => {
       const all = await cli(["check", "--format", "json", "--level", "baseline", path.join(FIX, "mixed.yaml")]);
       const high = await cli([
