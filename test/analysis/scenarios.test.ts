@@ -106,7 +106,11 @@ describe.each(files)("%s", (file) => {
     expect(render(ours)).toBe(render(want));
   });
 
-  (s.oracle === "skip" ? test.skip : test).each(probes)("cyclonus matches the truth table on %s", (probe) => {
+  // `oracle: skip` marks a scenario where cyclonus is known to differ from Kubernetes (the reason
+  // is in the fixture). The difference itself is asserted, so the day cyclonus is fixed this test
+  // says so and the exception can go, instead of a skipped test hiding it.
+  const oracleAgrees = s.oracle !== "skip";
+  test.each(probes)(`cyclonus ${oracleAgrees ? "matches" : "differs from"} the truth table on %s`, (probe) => {
     const [protocol, port] = probe.split("/") as [Protocol, string];
     const input: OracleInput = {
       namespaces: NAMESPACES.map((ns) => ({ name: ns, labels: { ns } })),
@@ -125,6 +129,8 @@ describe.each(files)("%s", (file) => {
     };
     const answers = askOracle(input);
     const theirs = (f: string, t: string): boolean => answers[IDS.indexOf(f) * IDS.length + IDS.indexOf(t)]!.allowed;
-    expect(render(theirs)).toBe(render((f, t) => expected(tableFor(probe), f, t)));
+    const want = render((f, t) => expected(tableFor(probe), f, t));
+    if (oracleAgrees) expect(render(theirs)).toBe(want);
+    else expect(render(theirs)).not.toBe(want);
   });
 });
