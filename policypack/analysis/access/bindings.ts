@@ -1,0 +1,95 @@
+/**
+ * The bindings of a set, indexed by the identity each subject matches as the authorizer's
+ * appliesToUser does: a User by name, a Group by name, a ServiceAccount by the user name its token
+ * carries (system:serviceaccount:<ns>:<name>), its namespace defaulting to the binding's in a
+ * RoleBinding and matching nobody in a ClusterRoleBinding without one. Other kinds match nobody.
+ */
+import { roleRefOf, subjectsOf } from "../../controls/rbac/subjects";
+import type { StackIndex } from "../../engine/stack";
+import type { KubeObject } from "../../engine/types";
+import { serviceAccountUser, subjectKey, type SubjectRef } from "./types";
+
+export interface BindingEntry {
+  readonly object: KubeObject;
+  readonly kind: "RoleBinding" | "ClusterRoleBinding";
+  /** The RoleBinding's namespace; undefined for a ClusterRoleBinding. */
+  readonly namespace?: string;
+  readonly name: string;
+  /** `ClusterRoleBinding/<name>` or `RoleBinding/<ns>/<name>`. */
+  readonly id: string;
+  readonly bootstrap: boolean;
+  readonly roleRef?: { readonly kind?: string; readonly name?: string };
+  /** Its subjects that can match anyone, resolved. */
+  readonly subjects: readonly { readonly ref: SubjectRef; readonly path: string }[];
+}
+
+/** `u\0<user>` or `g\0<group>`: the keys the index answers. */
+export const userKey = (user: string): string => `u\u0000${user}`;
+export const groupKey = (group: string): string => `g\u0000${group}`;
+
+export class BindingTable {
+  readonly all: readonly BindingEntry[];
+  private readonly byKey = new Map<string, { entry: BindingEntry; subject: SubjectRef }[]>();
+
+  constructor(stack: StackIndex, bootstrapBindings: readonly KubeObject[]) {
+    const all: BindingEntry[] = [];
+    const declared = new Set<string>();
+    const add = (object: KubeObject, bootstrap: boolean): void => {
+      const kind = object.kind;
+      if (kind !== "RoleBinding" && kind !== "ClusterRoleBinding") return;
+      const name = object.metadata?.name;
+      if (typeof name !== "string" || name === "") return;
+      const namespace = kind === "RoleBinding" ? stack.namespaceOf(object) : undefined;
+      if (kind === "RoleBinding" && namespace === undefined) return;
+      const id = kind === "RoleBinding" ? `RoleBinding/${namespace ?? ""}/${name}` : `ClusterRoleBinding/${name}`;
+      // One object per id, like the server holds; the set's own declaration wins over the bootstrap one.
+      if (declared.has(id)) return;
+      declared.add(id);
+      const subjects: { ref: SubjectRef; path: string }[] = [];
+      for (const s of subjectsOf(object)) {
+        if (s.name === undefined || s.name === "") continue;
+        if (s.kind === "User" || s.kind === "Group")
+          subjects.push({ ref: { kind: s.kind, name: s.name }, path: s.path });
+        else if (s.kind === "ServiceAccount") {
+          const ns = s.namespace ?? namespace;
+          if (ns !== undefined)
+            subjects.push({ ref: { kind: "ServiceAccount", name: s.name, namespace: ns }, path: s.path });
+        }
+      }
+      const ref = roleRefOf(object);
+      const entry: BindingEntry = {
+        object,
+        kind,
+        ...(namespace !== undefined ? { namespace } : {}),
+        name,
+        id,
+        bootstrap,
+        ...(ref !== undefined ? { roleRef: ref } : {}),
+        subjects,
+      };
+      all.push(entry);
+      for (const { ref: subject } of subjects) {
+        const key =
+          subject.kind === "Group"
+            ? groupKey(subject.name)
+            : userKey(
+                subject.kind === "User" ? subject.name : serviceAccountUser(subject.namespace ?? "", subject.name),
+              );
+        const list = this.byKey.get(key);
+        if (list === undefined) this.byKey.set(key, [{ entry, subject }]);
+        else if (!list.some((x) => x.entry === entry)) list.push({ entry, subject });
+      }
+    };
+    for (const kind of ["ClusterRoleBinding", "RoleBinding"])
+      for (const object of stack.byKind(kind)) if (!stack.isPatch(object)) add(object, false);
+    for (const object of bootstrapBindings) add(object, true);
+    this.all = all;
+  }
+
+  /** The bindings one key matches, with the subject that matched. */
+  lookup(key: string): readonly { readonly entry: BindingEntry; readonly subject: SubjectRef }[] {
+    return this.byKey.get(key) ?? [];
+  }
+}
+
+export { subjectKey };
