@@ -4,11 +4,6 @@
  * for one connection with the rules that allow it. The analysis is policypack/analysis/network;
  * this file only loads, resolves names and prints. See docs/reach.md.
  */
-import { flattenLists } from "../policypack/engine/evaluate";
-import { describe as describeResource, resourceRef } from "../policypack/engine/kinds";
-import { podView } from "../policypack/engine/pod";
-import { shapeErrors } from "../policypack/engine/shape";
-import type { KubeObject, SourceLocation } from "../policypack/engine/types";
 import { describeSelector } from "../policypack/controls/network/selectors";
 import {
   addressEndpoint,
@@ -34,7 +29,7 @@ import {
 } from "../policypack/analysis/network";
 import { oneOf, parseArgs, UsageError } from "./args";
 import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, type Io } from "./check";
-import { DEFAULT_MAX_FILE_BYTES, formatParseError, loadManifests } from "./load";
+import { DEFAULT_MAX_FILE_BYTES, loadForAnalysis, maxFileBytesOption } from "./load";
 
 export const REACH_USAGE = `Usage: palisade reach [PATH…] [options]
 
@@ -95,29 +90,16 @@ export async function runReach(argv: readonly string[], io: Io): Promise<number>
     return EXIT_OK;
   }
   const format = oneOf("--format", args.values.get("--format"), ["text", "json", "mermaid"] as const, "text");
-  const maxText = args.values.get("--max-file-size");
-  const maxFileBytes = maxText === undefined ? undefined : Number(maxText);
-  if (maxFileBytes !== undefined && (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0))
-    throw new UsageError("--max-file-size must be a positive whole number of bytes");
+  const maxFileBytes = maxFileBytesOption(args.values.get("--max-file-size"));
   if (args.positional.length === 0) throw new UsageError("no input: give files, directories, or - for standard input");
   if (explain !== undefined && format === "mermaid") throw new UsageError("--explain prints text or json, not mermaid");
 
-  const loaded = await loadManifests(args.positional, { maxFileBytes, readStdin: io.readStdin });
-  const errors = loaded.errors.map(formatParseError);
-  const objects: KubeObject[] = [];
-  const sources = new Map<KubeObject, SourceLocation>();
-  for (const o of loaded.objects) {
-    const at = loaded.sources.get(o);
-    const where = at === undefined ? "<input>" : `${at.file}:${at.line}`;
-    for (const item of flattenLists([o], (m) => errors.push(`${where}: ${m}`))) {
-      objects.push(item);
-      if (at !== undefined) sources.set(item, at);
-      // Wrong-typed fields (the same checks as palisade check) are input errors, not silent guesses.
-      if (item.kind === "NetworkPolicy" || item.kind === "Namespace" || podView(item) !== undefined)
-        for (const e of shapeErrors(item, podView(item)))
-          errors.push(`${where}: ${describeResource(resourceRef(item))}: ${e.message}`);
-    }
-  }
+  const input = await loadForAnalysis(args.positional, {
+    maxFileBytes,
+    readStdin: io.readStdin,
+    shapeChecked: (item, pod) => item.kind === "NetworkPolicy" || item.kind === "Namespace" || pod !== undefined,
+  });
+  const { objects, errors } = input;
   let model: ReachModel;
   try {
     model = buildReachModel(objects, {
@@ -131,9 +113,7 @@ export async function runReach(argv: readonly string[], io: Io): Promise<number>
   }
   // A policy the API server would refuse is an input error: named by file, object and field.
   for (const p of model.problems) {
-    const at = sources.get(p.object);
-    const where = at === undefined ? "<input>" : `${at.file}:${at.line}`;
-    errors.push(`${where}: NetworkPolicy ${p.policy}: ${p.path}: ${p.message}`);
+    errors.push(`${input.where(p.object)}: NetworkPolicy ${p.policy}: ${p.path}: ${p.message}`);
   }
   let code: number = EXIT_OK;
   if (explain !== undefined) code = runExplain(model, explain, format === "json" ? "json" : "text", io);

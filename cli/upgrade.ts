@@ -13,17 +13,14 @@ import {
   type UpgradeReport,
 } from "../policypack/analysis/upgrade";
 import type { PalisadeConfig } from "../policypack/engine/config";
-import { flattenLists } from "../policypack/engine/evaluate";
 import { describe as describeResource, resourceRef } from "../policypack/engine/kinds";
-import { podView } from "../policypack/engine/pod";
 import { formatPolicyVersion, NEWEST_KNOWN_MINOR } from "../policypack/engine/psa-version";
-import { shapeErrors } from "../policypack/engine/shape";
 import { StackIndex } from "../policypack/engine/stack";
 import type { KubeObject, ResourceRef, SourceLocation } from "../policypack/engine/types";
 import { oneOf, parseArgs, UsageError } from "./args";
 import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, loadConfigFile, packageVersion, type Io } from "./check";
 import { INFORMATION_URI } from "./format-sarif";
-import { DEFAULT_MAX_FILE_BYTES, formatParseError, loadManifests } from "./load";
+import { DEFAULT_MAX_FILE_BYTES, loadForAnalysis, maxFileBytesOption, namespaceOption } from "./load";
 
 export const UPGRADE_USAGE = `Usage: palisade upgrade [PATH…] --to v1.N [options]
 
@@ -79,10 +76,7 @@ export async function runUpgrade(argv: readonly string[], io: Io): Promise<numbe
   const from = fromText === undefined ? undefined : parseMinor("--from", fromText);
   if (from !== undefined && from >= to)
     throw new UsageError(`--from (${fromText}) must be older than --to (${toText})`);
-  const maxText = args.values.get("--max-file-size");
-  const maxFileBytes = maxText === undefined ? undefined : Number(maxText);
-  if (maxFileBytes !== undefined && (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0))
-    throw new UsageError("--max-file-size must be a positive whole number of bytes");
+  const maxFileBytes = maxFileBytesOption(args.values.get("--max-file-size"));
   if (args.positional.length === 0) throw new UsageError("no input: give files, directories, or - for standard input");
 
   let config: PalisadeConfig = {};
@@ -95,26 +89,15 @@ export async function runUpgrade(argv: readonly string[], io: Io): Promise<numbe
     }
     config = loadedConfig.config;
   }
-  const namespaceFlag = args.values.get("--namespace");
+  const namespaceFlag = namespaceOption("--namespace", args.values.get("--namespace"));
   if (namespaceFlag !== undefined) config = { ...config, defaultNamespace: namespaceFlag };
 
-  const loaded = await loadManifests(args.positional, { maxFileBytes, readStdin: io.readStdin });
-  const errors = loaded.errors.map(formatParseError);
-  const objects: KubeObject[] = [];
-  const sources = new Map<KubeObject, SourceLocation>();
-  for (const o of loaded.objects) {
-    const at = loaded.sources.get(o);
-    const where = at === undefined ? "<input>" : `${at.file}:${at.line}`;
-    for (const item of flattenLists([o], (m) => errors.push(`${where}: ${m}`))) {
-      objects.push(item);
-      if (at !== undefined) sources.set(item, at);
-      // Wrong-typed fields (the same checks as palisade check) are input errors, not silent guesses.
-      const pod = podView(item, config.podTemplatePaths);
-      if (item.kind === "Namespace" || pod !== undefined)
-        for (const e of shapeErrors(item, pod))
-          errors.push(`${where}: ${describeResource(resourceRef(item))}: ${e.path ? `${e.path}: ` : ""}${e.message}`);
-    }
-  }
+  const { loaded, objects, sources, errors } = await loadForAnalysis(args.positional, {
+    maxFileBytes,
+    readStdin: io.readStdin,
+    podTemplatePaths: config.podTemplatePaths,
+    shapeChecked: (item, pod) => item.kind === "Namespace" || pod !== undefined,
+  });
   if (errors.length > 0) {
     for (const e of errors) io.stderr(`palisade: ${e}\n`);
     return EXIT_INPUT;
