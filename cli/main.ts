@@ -10,6 +10,7 @@ import { oneOf, parseArgs, UsageError } from "./args";
 import { controlsJson, controlsReference, controlsTable, updateReadme } from "./catalog-doc";
 import { repoRoot } from "./paths";
 import { runExport } from "./export";
+import { runAccess } from "./access";
 import { runReach } from "./reach";
 import { runUpgrade } from "./upgrade";
 import { CHECK_USAGE, EXIT_INPUT, EXIT_OK, packageVersion, runCheck, type Io } from "./check";
@@ -19,6 +20,7 @@ const USAGE = `Usage: palisade <command> [options]
 Commands:
   check [PATH…]        check manifests against the catalog (palisade check --help)
   reach [PATH…]        the connectivity the NetworkPolicies allow (palisade reach --help)
+  access [PATH…]       who can do what, and who can become whom, under RBAC (palisade access --help)
   upgrade [PATH…] --to v1.N  what breaks or drifts at a Kubernetes upgrade (palisade upgrade --help)
   export vap           write ValidatingAdmissionPolicies for the cluster (palisade export --help)
   export pack-config   write the config file as the policy pack's --policy-pack-config
@@ -84,6 +86,8 @@ export async function main(argv: readonly string[], io?: Partial<Io>): Promise<n
         return await runCheck(rest, fullIo);
       case "reach":
         return await runReach(rest, fullIo);
+      case "access":
+        return await runAccess(rest, fullIo);
       case "upgrade":
         return await runUpgrade(rest, fullIo);
       case "export":

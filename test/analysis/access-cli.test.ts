@@ -1,0 +1,135 @@
+/** `palisade access`: the summary, --subject, --who-can, --can-i, JSON, and input errors (exit 2). */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { cli, ROOT } from "../helpers/cli";
+
+const TEAM = path.join(ROOT, "test", "fixtures", "access", "team.yaml");
+
+test("summary: the matrix, what each subject holds through, escalation paths and dangling bindings", async () => {
+  const r = await cli(["access", TEAM]);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toBe("");
+  expect(r.stdout).toMatch(/^\d+ subjects, 4 bindings \(\+6 bootstrap\), 3 namespaces$/m);
+  expect(r.stdout).toMatch(/^ {2}ServiceAccount:ci\/pipeline\s+\.\s+\.\s+\.\s+W$/m);
+  expect(r.stdout).toMatch(/^ {2}Group:shop-readers\s+\.\s+\.\s+\.\s+R$/m);
+  expect(r.stdout).toMatch(/^ {2}ServiceAccount:ops\/operator\s+R?W(\s+W){3}\s+!$/m);
+  expect(r.stdout).toContain("Group:shop-readers: RoleBinding/shop/readers → ClusterRole/view");
+  expect(r.stdout).toContain(
+    "  ServiceAccount:ops/operator\n    → cluster-admin-equivalent: create pods in every namespace, runs a pod as any kube-system controller ServiceAccount [ClusterRoleBinding/operator → ClusterRole/operator rules[1]]",
+  );
+  expect(r.stdout).toContain("Bindings whose role does not resolve (they grant nothing): RoleBinding/shop/dangling");
+});
+
+test("--subject: permissions by scope with their chains, and whom it can become", async () => {
+  const r = await cli(["access", TEAM, "--subject", "ServiceAccount:ci/pipeline"]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("in namespace shop:");
+  expect(r.stdout).toContain(
+    "get,list,create,update on deployments (apps)  ← RoleBinding/shop/deployer → Role/shop/deployer rules[0]",
+  );
+  expect(r.stdout).toContain('ServiceAccount:shop/web: create deployments.apps in "shop", runs a pod as it');
+  expect(r.stdout).toMatch(/and \d+ bootstrap grants every authenticated identity holds/);
+});
+
+test("--subject through an aggregated built-in role names the role the rule came from", async () => {
+  const r = await cli(["access", TEAM, "--subject", "Group:shop-readers", "--format", "json"]);
+  const out = JSON.parse(r.stdout) as { permissions: { role: string; via?: string; scope: string }[] };
+  expect(out.permissions).toContainEqual(
+    expect.objectContaining({ role: "ClusterRole/view", via: "ClusterRole/system:aggregate-to-view", scope: "shop" }),
+  );
+});
+
+test("--who-can lists the subjects and the grants, -n for a namespace", async () => {
+  const r = await cli(["access", TEAM, "--who-can", "list", "secrets", "-n", "shop"]);
+  expect(r.code).toBe(0);
+  expect(r.stdout.split("\n")[0]).toBe('Who may list secrets in namespace "shop": 2 subjects');
+  expect(r.stdout).toContain(
+    "  ServiceAccount:ops/operator\n    ClusterRoleBinding/operator → ClusterRole/operator rules[0]",
+  );
+  expect(r.stdout).toContain("  Group:system:masters\n    as a member of system:masters");
+  // view does not read Secrets.
+  expect(r.stdout).not.toContain("shop-readers");
+});
+
+test("--who-can json", async () => {
+  const r = await cli(["access", TEAM, "--who-can", "get", "deployments", "-n", "shop", "--format", "json"]);
+  const out = JSON.parse(r.stdout) as {
+    request: { apiGroup: string };
+    subjects: { subject: string; allowed: boolean }[];
+  };
+  expect(out.request.apiGroup).toBe("apps");
+  expect(out.subjects.map((s) => s.subject).sort()).toEqual([
+    "Group:shop-readers",
+    "Group:system:masters",
+    "ServiceAccount:ci/pipeline",
+  ]);
+});
+
+test("--can-i exits 0 when allowed and 1 when not", async () => {
+  const yes = await cli([
+    "access",
+    TEAM,
+    "--subject",
+    "ServiceAccount:ci/pipeline",
+    "--can-i",
+    "create",
+    "deployments.apps",
+    "-n",
+    "shop",
+  ]);
+  expect(yes.code).toBe(0);
+  expect(yes.stdout.split("\n")[0]).toBe('ServiceAccount:ci/pipeline may create deployments.apps in namespace "shop"');
+  const no = await cli([
+    "access",
+    TEAM,
+    "--subject",
+    "ServiceAccount:ci/pipeline",
+    "--can-i",
+    "create",
+    "deployments.apps",
+    "-n",
+    "ci",
+  ]);
+  expect(no.code).toBe(1);
+  expect(no.stdout.split("\n")[0]).toBe('ServiceAccount:ci/pipeline may not create deployments.apps in namespace "ci"');
+});
+
+describe("usage and input errors exit 2 with one line, no stack", () => {
+  test.each([
+    [["access"], /no input/],
+    [["access", TEAM, "--subject", "alice"], /expected User:NAME, Group:NAME or ServiceAccount:NAMESPACE\/NAME/],
+    [["access", TEAM, "--who-can", "get"], /--who-can needs VERB and RESOURCE/],
+    [["access", TEAM, "--who-can", "get", "widgets"], /say its API group \(widgets\.GROUP\)/],
+    [["access", TEAM, "--can-i", "get", "pods"], /--can-i needs --subject/],
+    [["access", TEAM, "-n", "Bad_NS", "--who-can", "get", "pods"], /-n: "Bad_NS" is not a valid namespace name/],
+    [["access", TEAM, "-n", "shop"], /--namespace and --name go with --who-can or --can-i/],
+    [["access", TEAM, "--format", "xml"], /--format must be one of text, json/],
+    [
+      ["upgrade", TEAM, "--to", "v1.36", "--namespace", "Not A Namespace"],
+      /--namespace: "Not A Namespace" is not a valid namespace name/,
+    ],
+  ])("%j", async (args, message) => {
+    const r = await cli(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("a wrong-typed field names the file, the object and the field", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "palisade-access-"));
+    const file = path.join(dir, "bad.yaml");
+    fs.writeFileSync(
+      file,
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: a}\nroleRef: {kind: Role, name: r, apiGroup: rbac.authorization.k8s.io}\nsubjects: {kind: User, name: x}\n",
+    );
+    const r = await cli(["access", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^palisade: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:1: RoleBinding a/b: subjects: expected a list, found`,
+        "m",
+      ),
+    );
+  });
+});
