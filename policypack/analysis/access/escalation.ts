@@ -18,7 +18,12 @@ import { identityOf, MASTERS, subjectKey, type AccessGrant, type SubjectRef } fr
 /** The node every admin-equivalent path ends at. */
 export const CLUSTER_ADMIN = "cluster-admin-equivalent";
 
+/** What kind of step an edge is: bounded ones reach named identities, unbounded ones anything in their scope. */
+export type EdgeKind =
+  "pod-creation" | "pod-entry" | "any-role" | "impersonate" | "token" | "secret" | "masters" | "cluster";
+
 export interface EscalationEdge {
+  readonly kind: EdgeKind;
   /** subjectKey of the subject that can become `to`. */
   readonly from: string;
   /** subjectKey of the subject it becomes, or CLUSTER_ADMIN. */
@@ -111,12 +116,19 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
       });
       return d.grants[0];
     };
-    const edge = (to: string, permission: string, how: string, grant: AccessGrant | undefined): void => {
+    const edge = (
+      kind: EdgeKind,
+      to: string,
+      permission: string,
+      how: string,
+      grant: AccessGrant | undefined,
+    ): void => {
       if (to === from) return;
-      edges.push({ from, to, permission, how, ...(grant !== undefined ? { grant } : {}) });
+      edges.push({ kind, from, to, permission, how, ...(grant !== undefined ? { grant } : {}) });
     };
     if (identity.groups.includes(MASTERS)) {
       edge(
+        "masters",
         CLUSTER_ADMIN,
         "member of system:masters",
         "the API server allows system:masters everything, before RBAC",
@@ -139,16 +151,22 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
       if (creates !== undefined) {
         const perm = `${describeAsk(creates.ask)} in ${where(ns)}`;
         if (adminHere)
-          edge(CLUSTER_ADMIN, perm, "runs a pod as any kube-system controller ServiceAccount", creates.grant);
-        else for (const to of saKeys(ns)) edge(to, perm, "runs a pod as it", creates.grant);
+          edge(
+            "pod-creation",
+            CLUSTER_ADMIN,
+            perm,
+            "runs a pod as any kube-system controller ServiceAccount",
+            creates.grant,
+          );
+        else for (const to of saKeys(ns)) edge("pod-creation", to, perm, "runs a pod as it", creates.grant);
       }
       const enters = first(POD_ENTRY);
       if (enters !== undefined) {
         const perm = `${describeAsk(enters.ask)} in ${where(ns)}`;
-        if (adminHere) edge(CLUSTER_ADMIN, perm, "takes the token of a kube-system pod", enters.grant);
+        if (adminHere) edge("pod-entry", CLUSTER_ADMIN, perm, "takes the token of a kube-system pod", enters.grant);
         else
           for (const to of saKeys(ns, model.known.podServiceAccounts.get(ns) ?? []))
-            edge(to, perm, "takes the token of a pod running as it", enters.grant);
+            edge("pod-entry", to, perm, "takes the token of a pod running as it", enters.grant);
       }
       // bind: authorized against the role referenced; with a binding write it grants any role there.
       const bindingWrite = ask({ verb: "create", apiGroup: "rbac.authorization.k8s.io", resource: "rolebindings" }, ns);
@@ -160,10 +178,10 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
       const roleWrite = ask({ verb: "create", apiGroup: "rbac.authorization.k8s.io", resource: "roles" }, ns);
       const escalate = ask({ verb: "escalate", apiGroup: "rbac.authorization.k8s.io", resource: "roles" }, ns);
       const anyRole = (perm: string, grant: AccessGrant): void => {
-        if (adminHere) edge(CLUSTER_ADMIN, perm, "grants itself any role there", grant);
+        if (adminHere) edge("any-role", CLUSTER_ADMIN, perm, "grants itself any role there", grant);
         else
           for (const to of saKeys(ns))
-            edge(to, perm, "grants itself any role there, pod creation included, and so runs as it", grant);
+            edge("any-role", to, perm, "grants itself any role there, pod creation included, and so runs as it", grant);
       };
       if (bind !== undefined && bindingWrite !== undefined)
         anyRole(`bind roles and create rolebindings in ${where(ns)}`, bind);
@@ -173,13 +191,15 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
       const impersonateSa = ask({ verb: "impersonate", apiGroup: "", resource: "serviceaccounts" }, ns);
       if (impersonateSa !== undefined) {
         const perm = `impersonate serviceaccounts in ${where(ns)}`;
-        if (adminHere) edge(CLUSTER_ADMIN, perm, "acts as any kube-system controller ServiceAccount", impersonateSa);
-        else for (const to of saKeys(ns)) edge(to, perm, "impersonates it", impersonateSa);
+        if (adminHere)
+          edge("impersonate", CLUSTER_ADMIN, perm, "acts as any kube-system controller ServiceAccount", impersonateSa);
+        else for (const to of saKeys(ns)) edge("impersonate", to, perm, "impersonates it", impersonateSa);
       } else if (ns !== ANY_NAMESPACE) {
         for (const name of sas.get(ns) ?? []) {
           const g = ask({ verb: "impersonate", apiGroup: "", resource: "serviceaccounts", name }, ns);
           if (g !== undefined)
             edge(
+              "impersonate",
               subjectKey({ kind: "ServiceAccount", namespace: ns, name }),
               `impersonate serviceaccount "${name}" in ${where(ns)}`,
               "impersonates it",
@@ -190,13 +210,15 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
       const token = ask({ verb: "create", apiGroup: "", resource: "serviceaccounts", subresource: "token" }, ns);
       if (token !== undefined) {
         const perm = `create serviceaccounts/token in ${where(ns)}`;
-        if (adminHere) edge(CLUSTER_ADMIN, perm, "mints a token for any kube-system controller ServiceAccount", token);
-        else for (const to of saKeys(ns)) edge(to, perm, "mints a token for it", token);
+        if (adminHere)
+          edge("token", CLUSTER_ADMIN, perm, "mints a token for any kube-system controller ServiceAccount", token);
+        else for (const to of saKeys(ns)) edge("token", to, perm, "mints a token for it", token);
       } else if (ns !== ANY_NAMESPACE) {
         for (const name of sas.get(ns) ?? []) {
           const g = ask({ verb: "create", apiGroup: "", resource: "serviceaccounts", subresource: "token", name }, ns);
           if (g !== undefined)
             edge(
+              "token",
               subjectKey({ kind: "ServiceAccount", namespace: ns, name }),
               `create serviceaccounts/token "${name}" in ${where(ns)}`,
               "mints a token for it",
@@ -213,6 +235,7 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
             ask({ verb: "get", apiGroup: "", resource: "secrets", name: secret }, tns);
           if (g !== undefined)
             edge(
+              "secret",
               subjectKey({ kind: "ServiceAccount", namespace: tns, name: sa }),
               `read Secret "${secret}" in ${JSON.stringify(tns)}`,
               "reads its legacy token",
@@ -224,15 +247,21 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
     // Cluster-scoped identities: impersonating groups reaches system:masters; users, any user.
     const groups = ask({ verb: "impersonate", apiGroup: "", resource: "groups", name: MASTERS });
     if (groups !== undefined)
-      edge(CLUSTER_ADMIN, 'impersonate group "system:masters"', "acts as system:masters", groups);
+      edge("impersonate", CLUSTER_ADMIN, 'impersonate group "system:masters"', "acts as system:masters", groups);
     const users = ask({ verb: "impersonate", apiGroup: "", resource: "users" });
     if (users !== undefined)
-      edge(CLUSTER_ADMIN, "impersonate users", "acts as any user, the cluster's administrators included", users);
+      edge(
+        "impersonate",
+        CLUSTER_ADMIN,
+        "impersonate users",
+        "acts as any user, the cluster's administrators included",
+        users,
+      );
     else
       for (const s of model.subjects) {
         if (s.kind !== "User") continue;
         const g = ask({ verb: "impersonate", apiGroup: "", resource: "users", name: s.name });
-        if (g !== undefined) edge(subjectKey(s), `impersonate user "${s.name}"`, "impersonates it", g);
+        if (g !== undefined) edge("impersonate", subjectKey(s), `impersonate user "${s.name}"`, "impersonates it", g);
       }
     const bindCluster = ask({
       verb: "bind",
@@ -243,6 +272,7 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
     const crbWrite = ask({ verb: "create", apiGroup: "rbac.authorization.k8s.io", resource: "clusterrolebindings" });
     if (bindCluster !== undefined && crbWrite !== undefined)
       edge(
+        "any-role",
         CLUSTER_ADMIN,
         "bind clusterroles and create clusterrolebindings",
         "binds itself to cluster-admin",
@@ -254,6 +284,7 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
       ask({ verb: "create", apiGroup: "rbac.authorization.k8s.io", resource: "clusterroles" });
     if (escalateCluster !== undefined && crWrite !== undefined && crbWrite !== undefined)
       edge(
+        "any-role",
         CLUSTER_ADMIN,
         "escalate and write clusterroles",
         "writes itself a ClusterRole with every permission",
@@ -262,7 +293,8 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
     const proxy =
       ask({ verb: "get", apiGroup: "", resource: "nodes", subresource: "proxy" }) ??
       ask({ verb: "create", apiGroup: "", resource: "nodes", subresource: "proxy" });
-    if (proxy !== undefined) edge(CLUSTER_ADMIN, "nodes/proxy", "execs in every pod through the kubelet", proxy);
+    if (proxy !== undefined)
+      edge("cluster", CLUSTER_ADMIN, "nodes/proxy", "execs in every pod through the kubelet", proxy);
   }
   return graphOf(model, dedupe(edges));
 }

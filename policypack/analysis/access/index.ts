@@ -9,4 +9,5 @@ export * from "./match";
 export * from "./model";
 export * from "./roles";
 export * from "./subjects";
+export * from "./tenancy";
 export * from "./types";

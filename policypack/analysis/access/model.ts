@@ -80,9 +80,9 @@ class Model implements AccessModel {
   private readonly table: BindingTable;
   private readonly roles: AccessRoles;
 
-  constructor(objects: readonly KubeObject[], options: AccessOptions) {
+  constructor(objects: readonly KubeObject[] | StackIndex, options: AccessOptions) {
     const bootstrap = options.bootstrap ?? true;
-    this.stack = new StackIndex(objects, options.stack);
+    this.stack = objects instanceof StackIndex ? objects : new StackIndex(objects, options.stack);
     this.roles = new AccessRoles(this.stack, bootstrap ? BOOTSTRAP_CLUSTER_ROLE_OBJECTS : [], bootstrap);
     this.table = new BindingTable(this.stack, bootstrap ? BOOTSTRAP_CLUSTER_ROLE_BINDINGS : []);
     this.bindings = this.table.all;
@@ -191,8 +191,14 @@ function grantOf(
   };
 }
 
-/** Build the access model of an object set (pure; the set is read, never changed). */
-export function buildAccessModel(objects: readonly KubeObject[], options: AccessOptions = {}): AccessModel {
+/**
+ * Build the access model of an object set (pure; the set is read, never changed). A stack
+ * control passes the StackIndex it already has.
+ */
+export function buildAccessModel(
+  objects: readonly KubeObject[] | StackIndex,
+  options: AccessOptions = {},
+): AccessModel {
   return new Model(objects, options);
 }
 

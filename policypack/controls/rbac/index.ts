@@ -24,13 +24,14 @@ import { rbacSecretsRead } from "./secrets-read";
 import { rbacServiceAccountTokenCreate } from "./service-account-token-create";
 import { rbacSubjectHygiene } from "./subject-hygiene";
 import { rbacSystemMastersBinding } from "./system-masters-binding";
+import { rbacTenantAccessIsolation } from "./tenant-access-isolation";
 import { rbacTenantSaClusterBinding } from "./tenant-sa-cluster-binding";
 import { rbacWildcardApiGroups } from "./wildcard-api-groups";
 import { rbacWildcardResources } from "./wildcard-resources";
 import { rbacWildcardVerbs } from "./wildcard-verbs";
 import { rbacWorkloadSaPrivileges } from "./workload-sa-privileges";
 
-/** The rbac family, in catalog order (RBAC-001 … RBAC-029). */
+/** The rbac family, in catalog order (RBAC-001 … RBAC-030). */
 export const rbacControls: readonly Control[] = [
   rbacWildcardVerbs,
   rbacWildcardResources,
@@ -62,4 +63,5 @@ export const rbacControls: readonly Control[] = [
   rbacDestructiveVerbs,
   rbacKubeSystemConfigmapWrites,
   rbacWorkloadSaPrivileges,
+  rbacTenantAccessIsolation,
 ];
