@@ -7,8 +7,11 @@
  * - a RoleBinding naming a broad group (system:serviceaccounts, system:authenticated,
  *   system:unauthenticated) rather than the subject;
  * - an escalation: a step (pod creation, exec, impersonation, bind/escalate, token minting, a
- *   legacy token Secret) to an identity holding, in another tenant's namespace, something the
- *   subject was not granted there by name; or to cluster-admin-equivalent.
+ *   legacy token Secret) to an identity of another tenant or of none, holding in another tenant's
+ *   namespace something the subject was not granted there by name; an unbounded step (any role,
+ *   impersonation) into another tenant's namespace; or a path to cluster-admin-equivalent.
+ *   Becoming an identity of one's own tenant is not reported: that identity's grants are judged
+ *   as its own.
  * Tenant subjects: ServiceAccounts of a tenant's namespaces, the group
  * system:serviceaccounts:<ns> of one, and users and groups bound only by RoleBindings in one
  * tenant's namespaces. Naming system:serviceaccounts:<ns> counts as naming the peer: it names one
@@ -202,7 +205,9 @@ export function tenantAccessFindings(model: AccessModel): TenantFinding[] {
           if (t !== undefined && t !== tenant) report(`"${targetNs}" (tenant ${t})`, "");
         }
         const target = subjectsByKey.get(e.to);
-        if (target !== undefined)
+        // Becoming another identity of the same tenant stays inside the tenant: what that identity
+        // holds elsewhere is judged as its own grants (named, or reported for it).
+        if (target !== undefined && subjectTenant(model, tenants, target) !== tenant)
           for (const ns of others) {
             const gained = gainedIn(model, s, target, ns);
             if (gained !== undefined)
