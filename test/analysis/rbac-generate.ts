@@ -84,8 +84,8 @@ const API: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>
   batch: { jobs: ["status"], cronjobs: [] },
   [RBAC]: { roles: [], rolebindings: [], clusterroles: [], clusterrolebindings: [] },
   "coordination.k8s.io": { leases: [] },
-  "authentication.k8s.io": { tokenreviews: [] },
-  "authorization.k8s.io": { subjectaccessreviews: [], selfsubjectaccessreviews: [] },
+  "authentication.k8s.io": { tokenreviews: [], selfsubjectreviews: [] },
+  "authorization.k8s.io": { subjectaccessreviews: [], selfsubjectaccessreviews: [], selfsubjectrulesreviews: [] },
   "certificates.k8s.io": { certificatesigningrequests: ["approval", "status"], signers: [] },
   "networking.k8s.io": { networkpolicies: [], ingresses: ["status"] },
   "discovery.k8s.io": { endpointslices: [] },
@@ -131,6 +131,10 @@ const BOOTSTRAP_IDENTITIES: readonly { user: string; groups: string[] }[] = [
   { user: "system:anonymous", groups: ["system:unauthenticated"] },
   { user: "carol", groups: ["system:monitoring"] },
   {
+    user: "system:serviceaccount:kube-system:deployment-controller",
+    groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"],
+  },
+  {
     user: "system:serviceaccount:kube-system:kube-dns",
     groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"],
   },
@@ -159,6 +163,11 @@ const BUILTIN_HINTS: Readonly<Record<string, Rule[]>> = {
     { verbs: ["create", "delete"], apiGroups: ["", "networking.k8s.io"], resources: ["networkpolicies", "pods/exec"] },
   ],
   other: [
+    {
+      verbs: ["create"],
+      apiGroups: ["authorization.k8s.io", "authentication.k8s.io"],
+      resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews", "selfsubjectreviews"],
+    },
     {
       verbs: READ,
       apiGroups: ["", "authorization.k8s.io", "authentication.k8s.io"],
@@ -328,7 +337,8 @@ export function generateRbacSet(seed: number, queryCount: number, tag = `g${seed
   const roles: { name: string; namespace: string }[] = [];
   for (let i = 0, n = int(r, 1, 4); i < n; i++) {
     const namespace = objectNs();
-    const name = `${tag}-role${i}`;
+    // Now and then a Role named like one of the set's ClusterRoles: roleRef.kind tells them apart.
+    const name = chance(r, 0.15) ? `${tag}-cr${i}` : `${tag}-role${i}`;
     roles.push({ name, namespace });
     objects.push({
       apiVersion: `${RBAC}/v1`,

@@ -186,6 +186,28 @@ export interface Timings {
   readonly totalMs: number;
 }
 
+/** A resource request for `review`: SubjectAccessReview's spec.user, spec.groups and resourceAttributes. */
+export interface SubjectAccessRequest {
+  readonly user: string;
+  readonly groups: readonly string[];
+  readonly verb: string;
+  /** "" for the core group. */
+  readonly apiGroup: string;
+  readonly resource: string;
+  readonly subresource?: string;
+  readonly name?: string;
+  /** Omitted: a cluster-wide request. */
+  readonly namespace?: string;
+}
+
+/** SubjectAccessReview's status. */
+export interface SubjectAccessStatus {
+  readonly allowed: boolean;
+  readonly denied?: boolean;
+  readonly reason?: string;
+  readonly evaluationError?: string;
+}
+
 // ---------------------------------------------------------------- the control plane
 
 interface Proc {
@@ -572,6 +594,26 @@ export class ControlPlane {
     if (r.status !== 201) throw new Error(`SubjectAccessReview: ${r.status} ${JSON.stringify(r.body)}`);
     const status = (r.body as { status?: { allowed?: boolean } }).status;
     return status?.allowed === true;
+  }
+
+  /**
+   * SubjectAccessReview with every resource attribute spelled out (`namespace` omitted: a
+   * cluster-wide request), returning the whole status: `allowed`, `denied`, the authorizer's
+   * `reason` (RBAC names the binding and role that allowed) and any `evaluationError`.
+   */
+  async review(request: SubjectAccessRequest): Promise<SubjectAccessStatus> {
+    const attrs: Record<string, string> = { verb: request.verb, group: request.apiGroup, resource: request.resource };
+    if (request.subresource !== undefined) attrs["subresource"] = request.subresource;
+    if (request.namespace !== undefined) attrs["namespace"] = request.namespace;
+    if (request.name !== undefined) attrs["name"] = request.name;
+    const r = await this.request("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", {
+      apiVersion: "authorization.k8s.io/v1",
+      kind: "SubjectAccessReview",
+      spec: { user: request.user, groups: [...request.groups], resourceAttributes: attrs },
+    });
+    if (r.status !== 201) throw new Error(`SubjectAccessReview: ${r.status} ${JSON.stringify(r.body)}`);
+    const status = (r.body as { status?: SubjectAccessStatus }).status;
+    return { ...status, allowed: status?.allowed === true };
   }
 
   // ------------------------------------------------------------ shutdown
