@@ -13,9 +13,15 @@
 //     @pulumi/pulumi/cmd/run-policy-pack (or a Node.js provider through
 //     cmd/run-plugin), resolved from the pack's node_modules, with the pack
 //     folder as working directory (pulumi preview --policy-pack,
-//     pulumi policy analyze).
+//     pulumi policy analyze). A source-based provider plugin (PulumiPlugin.yaml,
+//     `pulumi package add`/`get-schema`, or a program's `packages:`) may name
+//     its entry module with the runtime option `main` (Palisade's: the
+//     component provider in dist/components/pulumi/provider.js); without it
+//     the folder itself is required, i.e. package.json's "main", as upstream does.
 //   - GetRequiredPackages, GetPluginInfo, About, GetProgramDependencies,
-//     InstallDependencies (npm install), Handshake, Cancel.
+//     InstallDependencies (npm install; for a plugin whose runtime
+//     dependencies already resolve from its folder, nothing is installed),
+//     Handshake, Cancel.
 //
 // Code generation, templates, `pulumi convert`, Bun and yarn/pnpm specifics are
 // not implemented.
@@ -149,6 +155,8 @@ type runtimeOptions struct {
 	typescript bool
 	tsconfig   string
 	nodeargs   []string
+	// main: a plugin's entry module, relative to its folder (plugins only).
+	main string
 }
 
 func parseOptions(info *pulumirpc.ProgramInfo) runtimeOptions {
@@ -167,6 +175,9 @@ func parseOptions(info *pulumirpc.ProgramInfo) runtimeOptions {
 	}
 	if v, ok := m["nodeargs"].(string); ok {
 		opts.nodeargs = strings.Fields(v)
+	}
+	if v, ok := m["main"].(string); ok {
+		opts.main = v
 	}
 	return opts
 }
@@ -346,8 +357,18 @@ func (h *host) RunPlugin(
 		args = append(append([]string{}, req.GetArgs()...), dir)
 	default:
 		script, err = resolveModuleDir(dir, "@pulumi/pulumi/cmd/run-plugin")
-		// run-plugin <program> [args...]
-		args = append([]string{dir}, req.GetArgs()...)
+		// run-plugin <program> [args...]; the program is the folder (its
+		// package.json "main") unless the runtime option `main` names a module.
+		program := dir
+		if opts.main != "" {
+			program = filepath.Join(dir, filepath.FromSlash(opts.main))
+			if _, statErr := os.Stat(program); statErr != nil {
+				return status.Errorf(codes.FailedPrecondition,
+					"the plugin's runtime option main names %s, which does not exist "+
+						"(for Palisade: run `npm run build` first)", program)
+			}
+		}
+		args = append([]string{program}, req.GetArgs()...)
 	}
 	if err != nil {
 		return status.Error(codes.FailedPrecondition,
@@ -547,6 +568,18 @@ func (h *host) InstallDependencies(
 	if dir == "" {
 		dir = req.GetDirectory()
 	}
+	if req.GetIsPlugin() {
+		// A plugin added by path (`pulumi package add <folder>`) is often a
+		// checkout or an installed npm package whose dependencies are already
+		// there: npm install would then rewrite its node_modules (or install a
+		// package's devDependencies inside node_modules/<pkg>). Upstream always
+		// runs the package manager; this host skips it when every runtime
+		// dependency already resolves from the folder, the way Node will.
+		if missing, err := missingDependencies(dir); err == nil && len(missing) == 0 {
+			msg := fmt.Sprintf("dependencies of %s already resolve from its node_modules; not running npm install\n", dir)
+			return server.Send(&pulumirpc.InstallDependenciesResponse{Stderr: []byte(msg)})
+		}
+	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
 		return status.Error(codes.FailedPrecondition, "could not find `npm` on PATH")
@@ -580,3 +613,24 @@ func (h *host) InstallDependencies(
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// missingDependencies lists the package.json "dependencies" of dir (and
+// @pulumi/pulumi, which runs every Node.js plugin) that do not resolve from dir.
+func missingDependencies(dir string) ([]string, error) {
+	pkg, err := readPackageJSON(filepath.Join(dir, "package.json"))
+	if err != nil {
+		return nil, err
+	}
+	names := []string{"@pulumi/pulumi"}
+	for n := range pkg.Dependencies {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var missing []string
+	for _, n := range names {
+		if _, err := resolveModuleDir(dir, n+"/package.json"); err != nil {
+			missing = append(missing, n)
+		}
+	}
+	return missing, nil
+}
