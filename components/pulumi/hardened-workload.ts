@@ -27,6 +27,52 @@ export function builderArgs(args: HardenedWorkloadArgs): BuilderArgs {
   return { ...args, namespace: name, tenant: args.tenant ?? ns.tenant };
 }
 
+/** What building a HardenedWorkload's children gives its component. */
+export interface HardenedWorkloadParts {
+  readonly serviceAccountName: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string> | undefined;
+  readonly manifests: readonly Manifest[];
+  readonly resources: readonly pulumi.CustomResource[];
+}
+
+/**
+ * Builds the objects of hardenedWorkload(args) as typed children of `parent`, each waiting for
+ * `waitFor` (and the pods' ServiceAccount). Shared by this component and the Pulumi package's
+ * (components/pulumi/package.ts).
+ */
+export function hardenedWorkloadChildren(
+  parent: pulumi.ComponentResource,
+  name: string,
+  args: BuilderArgs,
+  waitFor: readonly pulumi.Resource[],
+  opts?: pulumi.ComponentResourceOptions,
+): HardenedWorkloadParts {
+  const manifests = hardenedWorkload(args);
+  const resources: pulumi.CustomResource[] = [];
+  let account: pulumi.CustomResource | undefined;
+  for (const object of manifests) {
+    // The pods' ServiceAccount first: the controller cannot create pods that name a missing one.
+    const own = object.kind === "ServiceAccount" || account === undefined ? waitFor : [...waitFor, account];
+    const child = childResource(childName(name, object), object, {
+      parent,
+      dependsOn: dependsOn(opts?.dependsOn, own),
+    });
+    if (object.kind === "ServiceAccount") account = child;
+    resources.push(child);
+  }
+  const nameOf = (kind: string): pulumi.Output<string> | undefined => {
+    const i = manifests.findIndex((m) => m.kind === kind);
+    const r = resources[i] as unknown as { metadata: pulumi.Output<{ name: string }> } | undefined;
+    return i < 0 || r === undefined ? undefined : r.metadata.apply((m) => m.name);
+  };
+  return {
+    serviceAccountName: nameOf("ServiceAccount") as pulumi.Output<string>,
+    serviceName: nameOf("Service"),
+    manifests,
+    resources,
+  };
+}
+
 export class HardenedWorkload extends pulumi.ComponentResource {
   /** The ServiceAccount's name, resolved once it exists. */
   readonly serviceAccountName: pulumi.Output<string>;
@@ -42,30 +88,13 @@ export class HardenedWorkload extends pulumi.ComponentResource {
   constructor(name: string, args: HardenedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("palisade:index:HardenedWorkload", name, {}, opts);
     const built = builderArgs(args);
-    const manifests = hardenedWorkload(built);
-    this.manifests = manifests;
     this.namespace = built.namespace;
     const waitFor = args.namespace instanceof SecureNamespace ? [args.namespace] : [];
-    const resources: pulumi.CustomResource[] = [];
-    let account: pulumi.CustomResource | undefined;
-    for (const object of manifests) {
-      // The pods' ServiceAccount first: the controller cannot create pods that name a missing one.
-      const own = object.kind === "ServiceAccount" || account === undefined ? waitFor : [...waitFor, account];
-      const child = childResource(childName(name, object), object, {
-        parent: this,
-        dependsOn: dependsOn(opts?.dependsOn, own),
-      });
-      if (object.kind === "ServiceAccount") account = child;
-      resources.push(child);
-    }
-    this.resources = resources;
-    const nameOf = (kind: string): pulumi.Output<string> | undefined => {
-      const i = manifests.findIndex((m) => m.kind === kind);
-      const r = resources[i] as unknown as { metadata: pulumi.Output<{ name: string }> } | undefined;
-      return i < 0 || r === undefined ? undefined : r.metadata.apply((m) => m.name);
-    };
-    this.serviceAccountName = nameOf("ServiceAccount") as pulumi.Output<string>;
-    this.serviceName = nameOf("Service");
+    const parts = hardenedWorkloadChildren(this, name, built, waitFor, opts);
+    this.manifests = parts.manifests;
+    this.resources = parts.resources;
+    this.serviceAccountName = parts.serviceAccountName;
+    this.serviceName = parts.serviceName;
     this.registerOutputs({ serviceAccountName: this.serviceAccountName, serviceName: this.serviceName });
   }
 }
