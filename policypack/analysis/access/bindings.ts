@@ -30,6 +30,8 @@ export const groupKey = (group: string): string => `g\u0000${group}`;
 export class BindingTable {
   readonly all: readonly BindingEntry[];
   private readonly byKey = new Map<string, { entry: BindingEntry; subject: SubjectRef }[]>();
+  /** ClusterRoleBindings by key, and RoleBindings by key and namespace: what one request can use. */
+  private readonly scoped = new Map<string, { entry: BindingEntry; subject: SubjectRef }[]>();
 
   constructor(stack: StackIndex, bootstrapBindings: readonly KubeObject[]) {
     const all: BindingEntry[] = [];
@@ -77,13 +79,29 @@ export class BindingTable {
               );
         const list = this.byKey.get(key);
         if (list === undefined) this.byKey.set(key, [{ entry, subject }]);
-        else if (!list.some((x) => x.entry === entry)) list.push({ entry, subject });
+        else if (list[list.length - 1]?.entry === entry) continue;
+        else list.push({ entry, subject });
+        const scopedKey = `${key}\u0000${namespace ?? ""}`;
+        const scopedList = this.scoped.get(scopedKey);
+        if (scopedList === undefined) this.scoped.set(scopedKey, [{ entry, subject }]);
+        else scopedList.push({ entry, subject });
       }
     };
     for (const kind of ["ClusterRoleBinding", "RoleBinding"])
       for (const object of stack.byKind(kind)) if (!stack.isPatch(object)) add(object, false);
     for (const object of bootstrapBindings) add(object, true);
     this.all = all;
+  }
+
+  /**
+   * The bindings one key matches that can grant in a namespace (its RoleBindings) or, with
+   * namespace undefined, cluster-wide (the ClusterRoleBindings).
+   */
+  lookupScoped(
+    key: string,
+    namespace: string | undefined,
+  ): readonly { readonly entry: BindingEntry; readonly subject: SubjectRef }[] {
+    return this.scoped.get(`${key}\u0000${namespace ?? ""}`) ?? [];
   }
 
   /** The bindings one key matches, with the subject that matched. */

@@ -84,6 +84,37 @@ const POD_ENTRY: readonly Ask[] = [
   { verb: "update", apiGroup: "", resource: "pods", subresource: "ephemeralcontainers" },
 ];
 
+/** Every resource an escalation step is asked about: a subject whose rules name none of them (nor `*`) has no step. */
+const ESCALATION_RESOURCES: ReadonlySet<string> = new Set([
+  ...[...POD_CREATION, ...POD_ENTRY].map((a) =>
+    a.subresource !== undefined ? `${a.resource}/${a.subresource}` : a.resource,
+  ),
+  "roles",
+  "clusterroles",
+  "rolebindings",
+  "clusterrolebindings",
+  "serviceaccounts",
+  "serviceaccounts/token",
+  "users",
+  "groups",
+  "secrets",
+  "nodes/proxy",
+]);
+
+const READS = new Set(["get", "list", "watch"]);
+/** Read-only rules step only through what a read discloses: Secrets, exec's WebSocket get, nodes/proxy. */
+const READ_STEPS = new Set(["secrets", "pods/exec", "nodes/proxy"]);
+
+/** Whether a rule could grant any escalation step (a cheap filter; `can` decides). */
+function mayStep(verbs: readonly string[], resources: readonly string[]): boolean {
+  const readOnly = verbs.every((v) => READS.has(v));
+  return resources.some((r) =>
+    readOnly
+      ? READ_STEPS.has(r) || r === "*" || r === "*/exec" || r === "*/proxy"
+      : ESCALATION_RESOURCES.has(r) || r.startsWith("*"),
+  );
+}
+
 const describeAsk = (a: Ask): string =>
   `${a.verb} ${a.subresource !== undefined ? `${a.resource}/${a.subresource}` : a.resource}${a.apiGroup !== "" ? `.${a.apiGroup}` : ""}`;
 
@@ -98,21 +129,37 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
   // Namespaces where each subject holds RoleBindings: only there (and through ClusterRoleBindings,
   // asked once as ANY_NAMESPACE) can it hold namespaced permissions.
   const rbNamespaces = new Map<string, Set<string>>();
+  // Rule contents per subject, so the per-name questions below are asked only of subjects with a rule that could answer yes.
+  const mentions = new Map<string, { users: string[]; secrets: boolean; any: boolean }>();
   for (const subject of model.subjects) {
     const set = new Set<string>();
-    for (const p of model.permissionsOf(subject)) if (p.scope !== "*") set.add(p.scope);
+    const m = { users: [] as string[], secrets: false, any: false };
+    for (const p of model.permissionsOf(subject)) {
+      if (p.scope !== "*") set.add(p.scope);
+      if (mayStep(p.verbs, p.resources)) m.any = true;
+      const anyResource = (r: string): boolean => p.resources.includes(r) || p.resources.includes("*");
+      if (anyResource("users") && (p.verbs.includes("impersonate") || p.verbs.includes("*")))
+        m.users.push(...p.resourceNames);
+      if (anyResource("secrets")) m.secrets = true;
+    }
     rbNamespaces.set(subjectKey(subject), set);
+    mentions.set(subjectKey(subject), m);
   }
 
   for (const subject of model.subjects) {
     const from = subjectKey(subject);
     const identity = identityOf(subject);
     const ask = (a: Ask, namespace?: string): AccessGrant | undefined => {
+      // Built field by field: this runs tens of thousands of times on a large set.
       const d = model.can({
-        ...a,
         user: identity.user ?? "",
         groups: identity.groups,
-        ...(namespace !== undefined ? { namespace } : {}),
+        verb: a.verb,
+        apiGroup: a.apiGroup,
+        resource: a.resource,
+        subresource: a.subresource,
+        name: a.name,
+        namespace,
       });
       return d.grants[0];
     };
@@ -136,6 +183,8 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
       );
       continue;
     }
+    // A subject whose rules name none of the resources below has no step to take: skip the questions.
+    if (mentions.get(from)?.any !== true) continue;
     const where = (ns: string): string => (ns === ANY_NAMESPACE ? "every namespace" : JSON.stringify(ns));
     const namespaces = [ANY_NAMESPACE, ...[...(rbNamespaces.get(from) ?? [])].sort()];
     for (const ns of namespaces) {
@@ -227,7 +276,8 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
         }
       }
       // Secrets: list/watch return every Secret; get reaches the named ones.
-      const tokenNamespaces = ns === ANY_NAMESPACE ? [...model.known.tokenSecrets.keys()] : [ns];
+      const tokenNamespaces =
+        mentions.get(from)?.secrets !== true ? [] : ns === ANY_NAMESPACE ? [...model.known.tokenSecrets.keys()] : [ns];
       for (const tns of tokenNamespaces) {
         for (const [secret, sa] of model.known.tokenSecrets.get(tns) ?? []) {
           const g =
@@ -258,10 +308,10 @@ export function buildEscalationGraph(model: AccessModel): EscalationGraph {
         users,
       );
     else
-      for (const s of model.subjects) {
-        if (s.kind !== "User") continue;
-        const g = ask({ verb: "impersonate", apiGroup: "", resource: "users", name: s.name });
-        if (g !== undefined) edge("impersonate", subjectKey(s), `impersonate user "${s.name}"`, "impersonates it", g);
+      for (const name of [...new Set(mentions.get(from)?.users ?? [])].sort()) {
+        const g = ask({ verb: "impersonate", apiGroup: "", resource: "users", name });
+        if (g !== undefined)
+          edge("impersonate", subjectKey({ kind: "User", name }), `impersonate user "${name}"`, "impersonates it", g);
       }
     const bindCluster = ask({
       verb: "bind",

@@ -119,14 +119,33 @@ class Model implements AccessModel {
     return out.sort((a, b) => (a.entry.kind === b.entry.kind ? 0 : a.entry.kind === "ClusterRoleBinding" ? -1 : 1));
   }
 
+  /**
+   * The bindings that can grant a request, in the authorizer's order: the ClusterRoleBindings,
+   * then the RoleBindings of the request's namespace (a RoleBinding grants only in its namespace,
+   * whatever role it references; a cluster-wide request is never granted by one).
+   */
+  private applyingTo(
+    identity: Identity,
+    namespace: string | undefined,
+  ): { entry: BindingEntry; subject: SubjectRef }[] {
+    const keys = [...(identity.user !== undefined ? [userKey(identity.user)] : []), ...identity.groups.map(groupKey)];
+    const seen = new Set<BindingEntry>();
+    const out: { entry: BindingEntry; subject: SubjectRef }[] = [];
+    for (const ns of namespace === undefined ? [undefined] : [undefined, namespace])
+      for (const key of keys)
+        for (const hit of this.table.lookupScoped(key, ns)) {
+          if (seen.has(hit.entry)) continue;
+          seen.add(hit.entry);
+          out.push(hit);
+        }
+    return out;
+  }
+
   can(request: AccessRequest): AccessDecision {
     const identity: Identity = { user: request.user, groups: request.groups };
     const grants: AccessGrant[] = [];
     const unmodelled = new Set<string>();
-    for (const { entry, subject } of this.applying(identity)) {
-      // A RoleBinding grants only in its namespace, whatever role it references; a cluster-wide
-      // request (no namespace) is never granted by one.
-      if (entry.kind === "RoleBinding" && entry.namespace !== request.namespace) continue;
+    for (const { entry, subject } of this.applyingTo(identity, request.namespace)) {
       const role = this.roleOf(entry);
       if (role === undefined) continue;
       if (role.unmodelled) unmodelled.add(role.id);
@@ -144,7 +163,13 @@ class Model implements AccessModel {
     };
   }
 
+  private readonly permissionsMemo = new Map<string, readonly EffectivePermission[]>();
+
   permissionsOf(subject: SubjectRef): readonly EffectivePermission[] {
+    // The summary, the escalation graph and the tenancy check each ask for every subject's.
+    const key = subjectKey(subject);
+    const memo = this.permissionsMemo.get(key);
+    if (memo !== undefined) return memo;
     const out: EffectivePermission[] = [];
     for (const { entry, subject: matched } of this.applying(identityOf(subject))) {
       const role = this.roleOf(entry);
@@ -159,6 +184,7 @@ class Model implements AccessModel {
           nonResourceURLs: rule.nonResourceURLs,
         });
     }
+    this.permissionsMemo.set(key, out);
     return out;
   }
 

@@ -48,22 +48,32 @@ export function tenantsOf(model: AccessModel): Map<string, string> {
   return out;
 }
 
-/** The tenant a subject belongs to, or undefined for shared and platform identities. */
-function subjectTenant(model: AccessModel, tenants: ReadonlyMap<string, string>, s: SubjectRef): string | undefined {
-  if (s.kind === "ServiceAccount") return s.namespace === undefined ? undefined : tenants.get(s.namespace);
-  if (s.kind === "Group" && s.name.startsWith(`${ALL_SERVICE_ACCOUNTS}:`))
-    return tenants.get(s.name.slice(ALL_SERVICE_ACCOUNTS.length + 1));
-  if (s.name.startsWith("system:")) return undefined;
-  // A user or group is a tenant's when every binding naming it is a RoleBinding of that tenant.
-  const key = subjectKey(s);
-  let tenant: string | undefined;
+/**
+ * The tenant of each subject, or undefined for shared and platform identities: a ServiceAccount
+ * (and system:serviceaccounts:<ns>) is its namespace's tenant's; a user or group is a tenant's
+ * when every binding naming it is a RoleBinding of that tenant. One pass over the bindings.
+ */
+function subjectTenants(
+  model: AccessModel,
+  tenants: ReadonlyMap<string, string>,
+): (s: SubjectRef) => string | undefined {
+  const bound = new Map<string, string | null>();
   for (const b of model.bindings) {
-    if (b.bootstrap || !b.subjects.some((x) => subjectKey(x.ref) === key)) continue;
+    if (b.bootstrap) continue;
     const t = b.namespace === undefined ? undefined : tenants.get(b.namespace);
-    if (t === undefined || (tenant !== undefined && t !== tenant)) return undefined;
-    tenant = t;
+    for (const { ref } of b.subjects) {
+      const key = subjectKey(ref);
+      const before = bound.get(key);
+      bound.set(key, t === undefined || (before !== undefined && before !== t) ? null : t);
+    }
   }
-  return tenant;
+  return (s) => {
+    if (s.kind === "ServiceAccount") return s.namespace === undefined ? undefined : tenants.get(s.namespace);
+    if (s.kind === "Group" && s.name.startsWith(`${ALL_SERVICE_ACCOUNTS}:`))
+      return tenants.get(s.name.slice(ALL_SERVICE_ACCOUNTS.length + 1));
+    if (s.name.startsWith("system:")) return undefined;
+    return bound.get(subjectKey(s)) ?? undefined;
+  };
 }
 
 /** Whether the binding's matched subject names `s` (or, for a ServiceAccount, its namespace's group). */
@@ -124,10 +134,31 @@ export function tenantAccessFindings(model: AccessModel): TenantFinding[] {
       .map(([n]) => n)
       .sort();
   let graph: ReturnType<typeof buildEscalationGraph> | undefined;
+  const subjectTenant = subjectTenants(model, tenants);
   const subjectsByKey = new Map(model.subjects.map((s) => [subjectKey(s), s]));
 
+  // Where a target holds grants (non-bootstrap) among the given namespaces: only there can it add
+  // anything; a ClusterRoleBinding's grants are asked in one of them, as they are alike in all.
+  const scopesMemo = new Map<string, { scopes: Set<string>; cluster: boolean }>();
+  const scopesOf = (target: SubjectRef, among: readonly string[]): string[] => {
+    const key = subjectKey(target);
+    let m = scopesMemo.get(key);
+    if (m === undefined) {
+      m = { scopes: new Set(), cluster: false };
+      for (const p of model.permissionsOf(target))
+        if (!p.bootstrap) {
+          if (p.scope === "*") m.cluster = true;
+          else m.scopes.add(p.scope);
+        }
+      scopesMemo.set(key, m);
+    }
+    const hit = among.filter((ns) => m.scopes.has(ns));
+    const first = among[0];
+    if (m.cluster && first !== undefined && !hit.includes(first)) hit.push(first);
+    return hit;
+  };
   for (const s of model.subjects) {
-    const tenant = subjectTenant(model, tenants, s);
+    const tenant = subjectTenant(s);
     if (tenant === undefined) continue;
     const key = subjectKey(s);
     const others = namespacesOfOthers(tenant);
@@ -139,7 +170,7 @@ export function tenantAccessFindings(model: AccessModel): TenantFinding[] {
       if (entry === undefined) continue;
       const path = bindingPath(entry, p.subject);
       if (p.scope === "*") {
-        for (const ns of others)
+        if (others.length > 0)
           note(
             `crb\u0000${p.binding}\u0000${p.subject}`,
             {
@@ -147,7 +178,7 @@ export function tenantAccessFindings(model: AccessModel): TenantFinding[] {
               ...(path !== undefined ? { path } : {}),
               what: `${p.binding} grants ${p.role} in every namespace${p.subject !== key ? ` to ${p.subject}` : ""}, other tenants' included`,
             },
-            `${who} in "${ns}" (tenant ${tenants.get(ns) ?? ""})`,
+            `${who} in ${others.length === 1 ? `"${others[0] ?? ""}" (tenant ${tenants.get(others[0] ?? "") ?? ""})` : `${others.length} namespaces of other tenants`}`,
           );
         continue;
       }
@@ -207,8 +238,8 @@ export function tenantAccessFindings(model: AccessModel): TenantFinding[] {
         const target = subjectsByKey.get(e.to);
         // Becoming another identity of the same tenant stays inside the tenant: what that identity
         // holds elsewhere is judged as its own grants (named, or reported for it).
-        if (target !== undefined && subjectTenant(model, tenants, target) !== tenant)
-          for (const ns of others) {
+        if (target !== undefined && subjectTenant(target) !== tenant)
+          for (const ns of scopesOf(target, others)) {
             const gained = gainedIn(model, s, target, ns);
             if (gained !== undefined)
               report(`"${ns}" (tenant ${tenants.get(ns) ?? ""})`, `, which may ${gained} there`);
