@@ -11,6 +11,7 @@
  *          --pack-variants none,palisade,noop,noop1,palisade-ts
  *          --out DIR (default bench/results; --quick writes bench/.work/results-quick)
  *          --reach-sizes 50,100,200,500 (namespaces of 10 workloads, 5 policies)  --no-reach
+ *          --access-sizes 1000,2500,5000,10000 (RoleBindings, 10 per namespace)  --no-access
  *          --startup-runs N (default 21)  --no-startup  --only-startup (start-up ratio only)
  *
  * Everything it makes goes to bench/.work (corpora, reports, stacks) and bench/.peers (peer tools),
@@ -35,6 +36,7 @@ function parseArgs(argv) {
     peers: true,
     pulumi: true,
     reach: true,
+    access: true,
     startup: true,
     retryPeers: false,
     seed: 20251127,
@@ -52,6 +54,8 @@ function parseArgs(argv) {
     else if (a === "--no-pulumi") opts.pulumi = false;
     else if (a === "--no-reach") opts.reach = false;
     else if (a === "--reach-sizes") opts.reachSizes = list();
+    else if (a === "--no-access") opts.access = false;
+    else if (a === "--access-sizes") opts.accessSizes = list();
     else if (a === "--no-startup") opts.startup = false;
     else if (a === "--startup-runs") opts.startupRuns = Number(value());
     else if (a === "--only-startup") {
@@ -59,11 +63,13 @@ function parseArgs(argv) {
       opts.sizes = [];
       opts.peers = false;
       opts.reach = false;
+      opts.access = false;
       opts.pulumi = false;
     } else if (a === "--only-pulumi") {
       opts.sizes = [];
       opts.peers = false;
       opts.reach = false;
+      opts.access = false;
     } else if (a === "--retry-peers") opts.retryPeers = true;
     else if (a === "--sizes") opts.sizes = list();
     else if (a === "--runs") opts.runs = Number(value());
@@ -86,6 +92,7 @@ function parseArgs(argv) {
   opts.sizes ??= [1000, 10000, 50000];
   opts.packSizes ??= [100, 500, 1000];
   opts.reachSizes ??= opts.quick ? [50, 500] : [50, 100, 200, 500];
+  opts.accessSizes ??= opts.quick ? [1000, 10000] : [1000, 2500, 5000, 10000];
   opts.packRuns ??= 3;
   opts.startupRuns ??= opts.quick ? 11 : 21;
   // A partial run never overwrites the full results in bench/results.
@@ -308,6 +315,20 @@ function main() {
       results.reach = require("./lib/reach").benchReach({ sizes: opts.reachSizes, runs: opts.quick ? 1 : 3, log });
     } catch (err) {
       results.reach = { error: err.message };
+      log(`  FAILED: ${err.message}`);
+    }
+  }
+
+  if (opts.access) {
+    log("palisade access (RBAC effective permissions and escalation):");
+    try {
+      results.access = require("./lib/access").benchAccess({
+        sizes: opts.accessSizes,
+        runs: opts.quick ? 1 : 3,
+        log,
+      });
+    } catch (err) {
+      results.access = { error: err.message };
       log(`  FAILED: ${err.message}`);
     }
   }

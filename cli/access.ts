@@ -336,6 +336,9 @@ function subjectJson(model: AccessModel, graph: EscalationGraph, s: SubjectRef):
   };
 }
 
+/** Steps listed in the text summary; JSON has them all. */
+const SHOWN_STEPS = 40;
+
 const WRITE_VERBS = new Set([
   "*",
   "create",
@@ -392,6 +395,17 @@ function summaryText(model: AccessModel, graph: EscalationGraph): string {
       seen.add(text);
       lines.push(`  ${key}: ${text}`);
     }
+  }
+  // The steps between identities (system:masters' own is the last section's).
+  const steps = graph.edges.filter((e) => e.kind !== "masters");
+  lines.push("");
+  if (steps.length === 0) lines.push("Can become: no subject can act as another.");
+  else {
+    lines.push(`Can become (${steps.length} step${steps.length === 1 ? "" : "s"}):`);
+    const shown = steps.slice(0, SHOWN_STEPS);
+    for (const e of shown) lines.push(`  ${e.from} → ${describeEdge(e)}`);
+    if (steps.length > shown.length)
+      lines.push(`  … and ${steps.length - shown.length} more (--subject KIND:NAME or --format json lists them)`);
   }
   lines.push("");
   if (graph.adminEquivalent.length === 0)

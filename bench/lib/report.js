@@ -284,6 +284,26 @@ function markdown(results) {
     }
     lines.push("");
   }
+  if (results.access) {
+    lines.push("## `palisade access` (RBAC effective permissions and escalation)");
+    lines.push("");
+    if (results.access.error) lines.push(`Not measured: ${results.access.error}`);
+    else {
+      lines.push(
+        `Tenant namespaces of 10 RoleBindings each (users, groups, local and cross-tenant ServiceAccounts; a local Role, the aggregated built-in view/edit/admin, a custom aggregated ClusterRole; one dangling) and one ClusterRoleBinding per 20 namespaces, analysed in memory: the model and the summary \`palisade access\` prints (every subject's permissions, the can-become graph and its closure to cluster-admin-equivalent), median of ${results.access.runs} runs; one who-can query; then the tenant-access-isolation control on the same set. Time grows as bindings^${results.access.exponent ?? "?"} (summary) and bindings^${results.access.controlExponent ?? "?"} (control); 1 = linear.`,
+      );
+      lines.push("");
+      lines.push(
+        "| bindings | namespaces | objects | subjects | permissions | can-become edges | summary ms | who-can ms | tenant-access-isolation ms |",
+      );
+      lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+      for (const r of results.access.rows)
+        lines.push(
+          `| ${fmtInt(r.bindings)} | ${fmtInt(r.namespaces)} | ${fmtInt(r.objects)} | ${fmtInt(r.subjects)} | ${fmtInt(r.permissions)} | ${fmtInt(r.edges)} | ${fmtInt(r.ms)} | ${fmtInt(r.whoCanMs)} | ${r.controlMs === undefined ? "—" : fmtInt(r.controlMs)} |`,
+        );
+    }
+    lines.push("");
+  }
   lines.push("## Chart");
   lines.push("");
   lines.push("![seconds against objects, log scales](chart.svg)");
