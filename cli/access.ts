@@ -6,6 +6,7 @@
  * policypack/analysis/access; this file only loads, parses names and prints. See docs/access.md.
  */
 import {
+  ACCESS_KINDS,
   buildAccessModel,
   buildEscalationGraph,
   CLUSTER_ADMIN,
@@ -52,15 +53,7 @@ Exit status: 0 done, 1 --can-i not allowed, 2 usage or input error.
 `;
 
 /** The kinds the analysis reads: their field types are checked like palisade check does. */
-const READ_KINDS = new Set([
-  "Role",
-  "ClusterRole",
-  "RoleBinding",
-  "ClusterRoleBinding",
-  "ServiceAccount",
-  "Secret",
-  "Namespace",
-]);
+const READ_KINDS = new Set(ACCESS_KINDS);
 
 /**
  * API groups of well-known resources, so `--who-can create deployments` needs no `.apps`

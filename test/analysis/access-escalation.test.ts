@@ -7,20 +7,8 @@ import {
   type EscalationGraph,
 } from "../../policypack/analysis/access";
 import type { KubeObject } from "../../policypack/engine/types";
+import { clusterRole, RBAC, role, rule } from "./access-objects";
 
-const RBAC = "rbac.authorization.k8s.io";
-const role = (namespace: string, name: string, rules: unknown[]): KubeObject => ({
-  apiVersion: `${RBAC}/v1`,
-  kind: "Role",
-  metadata: { name, namespace },
-  rules,
-});
-const clusterRole = (name: string, rules: unknown[]): KubeObject => ({
-  apiVersion: `${RBAC}/v1`,
-  kind: "ClusterRole",
-  metadata: { name },
-  rules,
-});
 const bind = (namespace: string | undefined, roleRef: string, subjects: Record<string, string>[]): KubeObject => ({
   apiVersion: `${RBAC}/v1`,
   kind: namespace === undefined ? "ClusterRoleBinding" : "RoleBinding",
@@ -33,12 +21,6 @@ const sa = (namespace: string, name: string): KubeObject => ({
   apiVersion: "v1",
   kind: "ServiceAccount",
   metadata: { name, namespace },
-});
-const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]): unknown => ({
-  apiGroups,
-  resources,
-  verbs,
-  ...(resourceNames !== undefined ? { resourceNames } : {}),
 });
 
 function graph(objects: KubeObject[]): EscalationGraph {

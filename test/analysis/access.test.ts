@@ -1,21 +1,8 @@
 /** The access model's `can`: the kube-apiserver RBAC authorizer's decisions, case by case. */
 import { buildAccessModel, describeChain, type AccessRequest } from "../../policypack/analysis/access";
 import type { KubeObject } from "../../policypack/engine/types";
+import { clusterRole, RBAC, role, rule } from "./access-objects";
 
-const RBAC = "rbac.authorization.k8s.io";
-const role = (namespace: string, name: string, rules: unknown[]): KubeObject => ({
-  apiVersion: `${RBAC}/v1`,
-  kind: "Role",
-  metadata: { name, namespace },
-  rules,
-});
-const clusterRole = (name: string, rules: unknown[], extra: Record<string, unknown> = {}): KubeObject => ({
-  apiVersion: `${RBAC}/v1`,
-  kind: "ClusterRole",
-  metadata: { name, ...(extra["labels"] !== undefined ? { labels: extra["labels"] as Record<string, string> } : {}) },
-  rules,
-  ...(extra["aggregationRule"] !== undefined ? { aggregationRule: extra["aggregationRule"] } : {}),
-});
 const subject = (s: string): Record<string, string> => {
   const [kind, rest] = [s.slice(0, s.indexOf(":")), s.slice(s.indexOf(":") + 1)];
   if (kind === "ServiceAccount") {
@@ -37,12 +24,6 @@ const clusterRoleBinding = (name: string, roleName: string, subjects: string[]):
   metadata: { name },
   roleRef: { apiGroup: RBAC, kind: "ClusterRole", name: roleName },
   subjects: subjects.map(subject),
-});
-const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]): unknown => ({
-  apiGroups,
-  resources,
-  verbs,
-  ...(resourceNames !== undefined ? { resourceNames } : {}),
 });
 const req = (over: Partial<AccessRequest>): AccessRequest => ({
   user: "alice",

@@ -21,6 +21,17 @@ import {
   type SubjectRef,
 } from "./types";
 
+/** The kinds the access analysis reads, besides pod-bearing ones (their ServiceAccounts). */
+export const ACCESS_KINDS: readonly string[] = [
+  "Namespace",
+  "Role",
+  "ClusterRole",
+  "RoleBinding",
+  "ClusterRoleBinding",
+  "ServiceAccount",
+  "Secret",
+];
+
 export interface AccessOptions {
   /**
    * Include what the API server creates at start-up: the bootstrap ClusterRoles and the

@@ -1,5 +1,5 @@
-import { tenantAccessFindings } from "../../analysis/access";
-import { buildAccessModel } from "../../analysis/access/model";
+import { ACCESS_KINDS, buildAccessModel, tenantAccessFindings } from "../../analysis/access";
+import { TENANT_LABEL } from "../../analysis/network";
 import { POD_KINDS } from "../../engine/pod";
 import type { Violation } from "../../engine/types";
 import { stackControl } from "../define";
@@ -26,20 +26,11 @@ export const rbacTenantAccessIsolation = stackControl({
   },
   remediation:
     "Grant a subject of another tenant access only with a RoleBinding in the namespace that names it; replace ClusterRoleBindings and bindings to system:serviceaccounts or system:authenticated that reach tenant namespaces, and remove the pod creation, impersonation, bind/escalate or token permissions that let one tenant act as another's identities.",
-  kinds: [
-    "Namespace",
-    "Role",
-    "ClusterRole",
-    "RoleBinding",
-    "ClusterRoleBinding",
-    "ServiceAccount",
-    "Secret",
-    ...POD_KINDS,
-  ],
+  kinds: [...ACCESS_KINDS, ...POD_KINDS],
   checkStack(stack) {
     const tenants = new Set<string>();
     for (const n of stack.namespaces.values()) {
-      const t = n.metadata?.labels?.["palisade.dev/tenant"];
+      const t = n.metadata?.labels?.[TENANT_LABEL];
       if (typeof t === "string" && t !== "") tenants.add(t);
     }
     if (tenants.size < 2) return [];
