@@ -161,6 +161,21 @@ describe("can: aggregation", () => {
     expect(d.grants[0]).toMatchObject({ role: "ClusterRole/agg", via: "ClusterRole/part-a", ruleIndex: 0 });
     expect(model.can(req({ user: "u", verb: "list", apiGroup: "apps", resource: "deployments" })).allowed).toBe(true);
   });
+  it("an aggregated role that selects nothing keeps its own rules (the controller applies an empty list)", () => {
+    const lonely = buildAccessModel(
+      [
+        clusterRole("lonely", [rule([""], ["pods"], ["get"])], {
+          aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "example.com/none": "true" } }] },
+        }),
+        clusterRoleBinding("lonely", "lonely", ["User:u"]),
+      ],
+      { bootstrap: false },
+    );
+    const d = lonely.can(req({ user: "u", namespace: "n" }));
+    expect(d.allowed).toBe(true);
+    expect(d.grants[0]).toMatchObject({ role: "ClusterRole/lonely", ruleIndex: 0 });
+    expect(d.grants[0]?.via).toBeUndefined();
+  });
   it("drops the aggregated role's own rules (the controller overwrites them) and unselected roles", () => {
     expect(model.can(req({ user: "u", resource: "secrets" })).allowed).toBe(false);
     expect(model.can(req({ user: "u", resource: "nodes" })).allowed).toBe(false);

@@ -1,8 +1,9 @@
 /**
  * Role resolution for the access analysis: a roleRef to the rules it grants, each rule with the
- * ClusterRole it was written in, so a grant through an aggregated role names its origin. The
- * aggregation semantics are the catalog's (controls/rbac/roles.ts RoleResolver: the rules of every
- * non-aggregated ClusterRole the selectors reach, transitively); the provenance is what this adds.
+ * ClusterRole it was written in, so a grant through an aggregated role names its origin. Label
+ * selection is the catalog's (controls/rbac/roles.ts selectorMatches); the aggregation follows the
+ * controller more closely than the catalog's RoleResolver does (an aggregated role that selects
+ * nothing keeps its own rules), and the provenance is what this adds.
  */
 import { isBuiltinClusterRoleName } from "../../controls/rbac/builtin-roles";
 import { aggregationSelectors, selectorMatches } from "../../controls/rbac/roles";
@@ -64,12 +65,7 @@ export class AccessRoles {
     const entry = this.clusterRoles.get(name);
     let resolved: AccessRole | undefined;
     if (entry !== undefined) {
-      const rules: SourcedRule[] = [];
-      for (const n of [name, ...this.reachable(name)]) {
-        if (this.isAggregated(n)) continue;
-        const own = rulesOf(this.clusterRoles.get(n)?.object);
-        for (const rule of own) rules.push(n === name ? { rule } : { rule, via: n });
-      }
+      const rules = this.effective(name, new Set());
       resolved = {
         kind: "ClusterRole",
         name,
@@ -83,6 +79,35 @@ export class AccessRoles {
     }
     this.clusterMemo.set(name, resolved);
     return resolved;
+  }
+
+  /**
+   * The rules a ClusterRole holds once the aggregation controller has run: a plain role its own;
+   * an aggregated one the union of what the roles its selectors pick hold (themselves aggregated
+   * the same way), its own rules replaced — unless that union is empty: the controller then
+   * applies an empty rule list, which leaves the rules the role was created with in place
+   * (measured on kube-apiserver 1.35, test/cluster/access-differential.test.ts). A role already
+   * on the path (a cycle) contributes nothing more. Rules reached twice count once, as the
+   * controller adds a rule only once.
+   */
+  private effective(name: string, path: Set<string>): SourcedRule[] {
+    const object = this.clusterRoles.get(name)?.object;
+    if (object === undefined) return [];
+    const own = (): SourcedRule[] => rulesOf(object).map((rule) => (path.size === 0 ? { rule } : { rule, via: name }));
+    if (!this.isAggregated(name)) return own();
+    const inner = new Set([...path, name]);
+    const out: SourcedRule[] = [];
+    const seen = new Set<string>();
+    for (const other of this.selected(name)) {
+      if (inner.has(other)) continue;
+      for (const r of this.effective(other, inner)) {
+        const key = `${r.via ?? other}\u0000${r.rule.index}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(r.via === undefined ? { rule: r.rule, via: other } : r);
+      }
+    }
+    return out.length > 0 ? out : own();
   }
 
   role(namespace: string, name: string): AccessRole | undefined {
@@ -124,20 +149,6 @@ export class AccessRoles {
       }
     out.sort();
     this.selectedMemo.set(name, out);
-    return out;
-  }
-
-  private reachable(name: string): string[] {
-    const seen = new Set([name]);
-    const out: string[] = [];
-    const todo = [...this.selected(name)].reverse();
-    while (todo.length > 0) {
-      const next = todo.pop() as string;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      out.push(next);
-      todo.push(...[...this.selected(next)].reverse());
-    }
     return out;
   }
 }
