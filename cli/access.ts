@@ -352,10 +352,12 @@ function cell(perms: readonly EffectivePermission[]): string {
 
 function summaryText(model: AccessModel, graph: EscalationGraph): string {
   const lines: string[] = [];
-  const bootstrapBindings = model.bindings.filter((b) => b.bootstrap).length;
+  // The control plane's own bootstrap bindings are decided on but not counted: no set acts as them.
+  const bootstrapBindings = model.bindings.filter((b) => b.bootstrap && !b.controlPlane).length;
   const dangling = model.bindings.filter((b) => !b.bootstrap && model.roleOf(b) === undefined);
+  const own = model.bindings.filter((b) => !b.bootstrap).length;
   lines.push(
-    `${model.subjects.length} subjects, ${model.bindings.length - bootstrapBindings} bindings (+${bootstrapBindings} bootstrap), ${model.namespaces.length} namespaces`,
+    `${model.subjects.length} subjects, ${own} bindings (+${bootstrapBindings} bootstrap), ${model.namespaces.length} namespaces`,
   );
   const admin = new Set(graph.adminEquivalent.map((p) => subjectKey(p.subject)));
   const rows = model.subjects
@@ -425,12 +427,14 @@ function summaryJson(model: AccessModel, graph: EscalationGraph): unknown {
       identity: identityOf(s),
       permissions: model.permissionsOf(s),
     })),
-    bindings: model.bindings.map((b) => ({
-      id: b.id,
-      bootstrap: b.bootstrap,
-      role: model.roleOf(b)?.id ?? null,
-      subjects: b.subjects.map((x) => subjectKey(x.ref)),
-    })),
+    bindings: model.bindings
+      .filter((b) => !b.controlPlane)
+      .map((b) => ({
+        id: b.id,
+        bootstrap: b.bootstrap,
+        role: model.roleOf(b)?.id ?? null,
+        subjects: b.subjects.map((x) => subjectKey(x.ref)),
+      })),
     escalations: graph.edges,
     clusterAdminEquivalent: graph.adminEquivalent.map((p) => ({ subject: subjectKey(p.subject), path: p.edges })),
   };

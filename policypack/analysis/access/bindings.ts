@@ -18,6 +18,8 @@ export interface BindingEntry {
   /** `ClusterRoleBinding/<name>` or `RoleBinding/<ns>/<name>`. */
   readonly id: string;
   readonly bootstrap: boolean;
+  /** A bootstrap binding of a control-plane identity: decided on, never listed among the set's subjects. */
+  readonly controlPlane: boolean;
   readonly roleRef?: { readonly kind?: string; readonly name?: string };
   /** Its subjects that can match anyone, resolved. */
   readonly subjects: readonly { readonly ref: SubjectRef; readonly path: string }[];
@@ -33,10 +35,14 @@ export class BindingTable {
   /** ClusterRoleBindings by key, and RoleBindings by key and namespace: what one request can use. */
   private readonly scoped = new Map<string, { entry: BindingEntry; subject: SubjectRef }[]>();
 
-  constructor(stack: StackIndex, bootstrapBindings: readonly KubeObject[]) {
+  constructor(
+    stack: StackIndex,
+    bootstrapBindings: readonly KubeObject[],
+    controlPlaneBindings: readonly KubeObject[] = [],
+  ) {
     const all: BindingEntry[] = [];
     const declared = new Set<string>();
-    const add = (object: KubeObject, bootstrap: boolean): void => {
+    const add = (object: KubeObject, bootstrap: boolean, controlPlane = false): void => {
       const kind = object.kind;
       if (kind !== "RoleBinding" && kind !== "ClusterRoleBinding") return;
       const name = object.metadata?.name;
@@ -66,6 +72,7 @@ export class BindingTable {
         name,
         id,
         bootstrap,
+        controlPlane,
         ...(ref !== undefined ? { roleRef: ref } : {}),
         subjects,
       };
@@ -90,6 +97,7 @@ export class BindingTable {
     for (const kind of ["ClusterRoleBinding", "RoleBinding"])
       for (const object of stack.byKind(kind)) if (!stack.isPatch(object)) add(object, false);
     for (const object of bootstrapBindings) add(object, true);
+    for (const object of controlPlaneBindings) add(object, true, true);
     this.all = all;
   }
 

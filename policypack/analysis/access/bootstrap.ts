@@ -4,11 +4,12 @@
  * catalog already models (cluster-admin, admin/edit/view and their aggregate-to-* parts), the
  * roles every authenticated identity holds, and the ClusterRoleBindings that give them to
  * system:authenticated, system:unauthenticated, system:serviceaccounts and system:masters.
- * Bindings of control-plane identities (controllers, scheduler, kube-proxy, nodes) are left out:
- * their roles' rules are not modelled and no manifest set acts as them.
+ * The control plane's own roles and bindings (controllers, scheduler, kube-proxy, nodes) are in
+ * bootstrap-control-plane.ts, read from a real server.
  */
 import { BUILTIN_CLUSTER_ROLES } from "../../controls/rbac/builtin-roles";
 import type { KubeObject } from "../../engine/types";
+import { CONTROL_PLANE_BOOTSTRAP } from "./bootstrap-control-plane";
 import { ALL_SERVICE_ACCOUNTS, AUTHENTICATED, MASTERS, UNAUTHENTICATED } from "./types";
 
 const RBAC_V1 = "rbac.authorization.k8s.io/v1";
@@ -99,6 +100,7 @@ const EXTRA_ROLES: readonly KubeObject[] = [
       ],
       verbs: get,
     },
+    { apiGroups: [""], resources: ["nodes/metrics"], verbs: get },
   ]),
   // Often bound by extension API servers and webhooks that delegate authentication.
   clusterRole("system:auth-delegator", [
@@ -120,4 +122,16 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: readonly KubeObject[] = [
     ALL_SERVICE_ACCOUNTS,
   ]),
   clusterRoleBinding("system:monitoring", "system:monitoring", ["system:monitoring"]),
+];
+
+const controlPlane = (kind: string): KubeObject[] => CONTROL_PLANE_BOOTSTRAP.filter((o) => o.kind === kind);
+
+/** The control plane's bootstrap ClusterRoles (their rules as a 1.35 server holds them). */
+export const CONTROL_PLANE_CLUSTER_ROLES: readonly KubeObject[] = controlPlane("ClusterRole");
+/** The bootstrap Roles of kube-system and kube-public. */
+export const BOOTSTRAP_ROLE_OBJECTS: readonly KubeObject[] = controlPlane("Role");
+/** The bootstrap bindings of the control plane's own identities. */
+export const CONTROL_PLANE_BINDINGS: readonly KubeObject[] = [
+  ...controlPlane("ClusterRoleBinding"),
+  ...controlPlane("RoleBinding"),
 ];

@@ -6,7 +6,13 @@ import { rulesOf } from "../../controls/rbac/rules";
 import { StackIndex, type StackIndexOptions } from "../../engine/stack";
 import type { KubeObject } from "../../engine/types";
 import { BindingTable, groupKey, userKey, type BindingEntry } from "./bindings";
-import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLE_OBJECTS } from "./bootstrap";
+import {
+  BOOTSTRAP_CLUSTER_ROLE_BINDINGS,
+  BOOTSTRAP_CLUSTER_ROLE_OBJECTS,
+  BOOTSTRAP_ROLE_OBJECTS,
+  CONTROL_PLANE_BINDINGS,
+  CONTROL_PLANE_CLUSTER_ROLES,
+} from "./bootstrap";
 import { ruleAllows } from "./match";
 import { AccessRoles, type AccessRole } from "./roles";
 import { discoverSubjects, type KnownSubjects } from "./subjects";
@@ -94,8 +100,17 @@ class Model implements AccessModel {
   constructor(objects: readonly KubeObject[] | StackIndex, options: AccessOptions) {
     const bootstrap = options.bootstrap ?? true;
     this.stack = objects instanceof StackIndex ? objects : new StackIndex(objects, options.stack);
-    this.roles = new AccessRoles(this.stack, bootstrap ? BOOTSTRAP_CLUSTER_ROLE_OBJECTS : [], bootstrap);
-    this.table = new BindingTable(this.stack, bootstrap ? BOOTSTRAP_CLUSTER_ROLE_BINDINGS : []);
+    this.roles = new AccessRoles(
+      this.stack,
+      bootstrap ? [...BOOTSTRAP_CLUSTER_ROLE_OBJECTS, ...CONTROL_PLANE_CLUSTER_ROLES] : [],
+      bootstrap,
+      bootstrap ? BOOTSTRAP_ROLE_OBJECTS : [],
+    );
+    this.table = new BindingTable(
+      this.stack,
+      bootstrap ? BOOTSTRAP_CLUSTER_ROLE_BINDINGS : [],
+      bootstrap ? CONTROL_PLANE_BINDINGS : [],
+    );
     this.bindings = this.table.all;
     this.known = discoverSubjects(this.stack, this.bindings);
     this.subjects = this.known.subjects;

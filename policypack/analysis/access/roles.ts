@@ -42,11 +42,17 @@ export class AccessRoles {
   private readonly roleMemo = new Map<string, AccessRole | undefined>();
   private readonly selectedMemo = new Map<string, readonly string[]>();
 
+  /** Bootstrap Roles by namespace/name: kube-system's and kube-public's, unless the set declares them. */
+  private readonly bootstrapNamespaced = new Map<string, KubeObject>();
+
   constructor(
     private readonly stack: StackIndex,
     bootstrapRoles: readonly KubeObject[],
     private readonly bootstrap: boolean,
+    bootstrapNamespacedRoles: readonly KubeObject[] = [],
   ) {
+    for (const object of bootstrapNamespacedRoles)
+      this.bootstrapNamespaced.set(`${object.metadata?.namespace ?? ""}\u0000${object.metadata?.name ?? ""}`, object);
     for (const object of stack.byKind("ClusterRole")) {
       const name = object.metadata?.name;
       if (typeof name !== "string" || name === "" || stack.isPatch(object) || this.clusterRoles.has(name)) continue;
@@ -113,7 +119,9 @@ export class AccessRoles {
   role(namespace: string, name: string): AccessRole | undefined {
     const key = `${namespace}\u0000${name}`;
     if (this.roleMemo.has(key)) return this.roleMemo.get(key);
-    const object = this.stack.get("Role", namespace, name);
+    const declared = this.stack.get("Role", namespace, name);
+    const builtin = declared === undefined ? this.bootstrapNamespaced.get(key) : undefined;
+    const object = declared ?? builtin;
     const resolved: AccessRole | undefined =
       object === undefined || this.stack.isPatch(object)
         ? undefined
@@ -122,7 +130,7 @@ export class AccessRoles {
             name,
             namespace,
             id: `Role/${namespace}/${name}`,
-            bootstrap: false,
+            bootstrap: builtin !== undefined,
             unmodelled: false,
             rules: rulesOf(object).map((rule) => ({ rule })),
           };

@@ -75,6 +75,8 @@ export function discoverSubjects(stack: StackIndex, bindings: readonly BindingEn
     addTo(accounts, ns, sa);
   }
   for (const b of bindings) {
+    // The control plane's own identities are decided on, not listed: no manifest set acts as them.
+    if (b.controlPlane) continue;
     if (b.namespace !== undefined) namespaces.add(b.namespace);
     for (const { ref } of b.subjects) {
       if (ref.kind === "ServiceAccount" && ref.namespace !== undefined) addTo(accounts, ref.namespace, ref.name);
