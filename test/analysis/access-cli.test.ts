@@ -114,3 +114,27 @@ describe("usage and input errors exit 2 with one line, no stack", () => {
     );
   });
 });
+
+test("--help, and the summary as JSON for machines", async () => {
+  const help = await cli(["access", "--help"]);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toMatch(/^Usage: palisade access \[PATH…\]/);
+  expect((await cli(["--help"])).stdout).toContain("access [PATH…]");
+  const r = await cli(["access", TEAM, "--format", "json"]);
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout) as {
+    namespaces: string[];
+    bindings: { id: string; role: string | null }[];
+    clusterAdminEquivalent: { subject: string; path: { to: string; permission: string }[] }[];
+  };
+  expect(out.namespaces).toEqual(["ci", "ops", "shop"]);
+  expect(out.bindings).toContainEqual(expect.objectContaining({ id: "RoleBinding/shop/dangling", role: null }));
+  expect(out.clusterAdminEquivalent.map((p) => p.subject)).toEqual([
+    "Group:system:masters",
+    "ServiceAccount:ops/operator",
+  ]);
+  expect(out.clusterAdminEquivalent[1]?.path[0]).toMatchObject({
+    to: "cluster-admin-equivalent",
+    permission: "create pods in every namespace",
+  });
+});
