@@ -1,21 +1,16 @@
 /**
  * Role resolution for the access analysis: a roleRef to the rules it grants, each rule with the
- * ClusterRole it was written in, so a grant through an aggregated role names its origin. Label
- * selection is the catalog's (controls/rbac/roles.ts selectorMatches); the aggregation follows the
- * controller more closely than the catalog's RoleResolver does (an aggregated role that selects
- * nothing keeps its own rules), and the provenance is what this adds.
+ * ClusterRole it was written in, so a grant through an aggregated role names its origin. The
+ * aggregation itself is the catalog's (controls/rbac/aggregation.ts), so `palisade access` and the
+ * RBAC controls hold the same rules for every role; what this adds is bootstrap provenance.
  */
 import { isBuiltinClusterRoleName } from "../../controls/rbac/builtin-roles";
-import { aggregationSelectors, selectorMatches } from "../../controls/rbac/roles";
-import { rulesOf, type Rule } from "../../controls/rbac/rules";
+import { ClusterRoleAggregation, type SourcedRule } from "../../controls/rbac/aggregation";
+import { rulesOf } from "../../controls/rbac/rules";
 import type { StackIndex } from "../../engine/stack";
 import type { KubeObject } from "../../engine/types";
 
-/** A rule of a resolved role; `via` names the ClusterRole it came from through aggregation. */
-export interface SourcedRule {
-  readonly rule: Rule;
-  readonly via?: string;
-}
+export type { SourcedRule };
 
 export interface AccessRole {
   readonly kind: "Role" | "ClusterRole";
@@ -30,17 +25,11 @@ export interface AccessRole {
   readonly rules: readonly SourcedRule[];
 }
 
-function labelsOf(object: KubeObject): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(object.metadata?.labels ?? {})) if (typeof v === "string") out[k] = v;
-  return out;
-}
-
 export class AccessRoles {
   private readonly clusterRoles = new Map<string, { object: KubeObject; bootstrap: boolean }>();
+  private readonly aggregation: ClusterRoleAggregation;
   private readonly clusterMemo = new Map<string, AccessRole | undefined>();
   private readonly roleMemo = new Map<string, AccessRole | undefined>();
-  private readonly selectedMemo = new Map<string, readonly string[]>();
 
   /** Bootstrap Roles by namespace/name: kube-system's and kube-public's, unless the set declares them. */
   private readonly bootstrapNamespaced = new Map<string, KubeObject>();
@@ -64,6 +53,8 @@ export class AccessRoles {
       const name = object.metadata?.name as string;
       if (!this.clusterRoles.has(name)) this.clusterRoles.set(name, { object, bootstrap: true });
     }
+    const objects = new Map([...this.clusterRoles].map(([name, entry]) => [name, entry.object]));
+    this.aggregation = new ClusterRoleAggregation(objects, (_name, object) => rulesOf(object));
   }
 
   clusterRole(name: string): AccessRole | undefined {
@@ -71,7 +62,7 @@ export class AccessRoles {
     const entry = this.clusterRoles.get(name);
     let resolved: AccessRole | undefined;
     if (entry !== undefined) {
-      const rules = this.effective(name, new Set());
+      const rules = this.aggregation.effective(name);
       resolved = {
         kind: "ClusterRole",
         name,
@@ -85,35 +76,6 @@ export class AccessRoles {
     }
     this.clusterMemo.set(name, resolved);
     return resolved;
-  }
-
-  /**
-   * The rules a ClusterRole holds once the aggregation controller has run: a plain role its own;
-   * an aggregated one the union of what the roles its selectors pick hold (themselves aggregated
-   * the same way), its own rules replaced — unless that union is empty: the controller then
-   * applies an empty rule list, which leaves the rules the role was created with in place
-   * (measured on kube-apiserver 1.35, test/cluster/access-differential.test.ts). A role already
-   * on the path (a cycle) contributes nothing more. Rules reached twice count once, as the
-   * controller adds a rule only once.
-   */
-  private effective(name: string, path: Set<string>): SourcedRule[] {
-    const object = this.clusterRoles.get(name)?.object;
-    if (object === undefined) return [];
-    const own = (): SourcedRule[] => rulesOf(object).map((rule) => (path.size === 0 ? { rule } : { rule, via: name }));
-    if (!this.isAggregated(name)) return own();
-    const inner = new Set([...path, name]);
-    const out: SourcedRule[] = [];
-    const seen = new Set<string>();
-    for (const other of this.selected(name)) {
-      if (inner.has(other)) continue;
-      for (const r of this.effective(other, inner)) {
-        const key = `${r.via ?? other}\u0000${r.rule.index}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push(r.via === undefined ? { rule: r.rule, via: other } : r);
-      }
-    }
-    return out.length > 0 ? out : own();
   }
 
   role(namespace: string, name: string): AccessRole | undefined {
@@ -136,27 +98,5 @@ export class AccessRoles {
           };
     this.roleMemo.set(key, resolved);
     return resolved;
-  }
-
-  private isAggregated(name: string): boolean {
-    const object = this.clusterRoles.get(name)?.object;
-    return object !== undefined && aggregationSelectors(object) !== undefined;
-  }
-
-  private selected(name: string): readonly string[] {
-    const memo = this.selectedMemo.get(name);
-    if (memo !== undefined) return memo;
-    const out: string[] = [];
-    const object = this.clusterRoles.get(name)?.object;
-    const selectors = object === undefined ? undefined : aggregationSelectors(object);
-    if (selectors !== undefined && selectors.length > 0)
-      for (const [other, entry] of this.clusterRoles) {
-        if (other === name) continue;
-        const labels = labelsOf(entry.object);
-        if (selectors.some((s) => selectorMatches(s, labels))) out.push(other);
-      }
-    out.sort();
-    this.selectedMemo.set(name, out);
-    return out;
   }
 }

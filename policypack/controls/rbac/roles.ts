@@ -4,9 +4,9 @@
  * aggregation as the controller computes it, built-in roles modelled, and the bindings of a
  * ServiceAccount found through an index built once.
  */
-import { arr, dig, isRecord, rec, str, strings } from "../../engine/access";
 import type { StackIndex } from "../../engine/stack";
 import type { KubeObject } from "../../engine/types";
+import { ClusterRoleAggregation } from "./aggregation";
 import { BUILTIN_CLUSTER_ROLES } from "./builtin-roles";
 import { BIND, IMPERSONATE, NODES_PROXY, POD_CREATION, POD_EXEC } from "./permissions";
 import { allows, RBAC_GROUP, requestsOf, rulesOf, type GrantScope, type Rule, type Sensitive } from "./rules";
@@ -28,51 +28,7 @@ export function describeRole(role: ResolvedRole): string {
   return `${role.kind} ${JSON.stringify(id)}${role.builtin ? " (built-in)" : ""}`;
 }
 
-function labelsOf(object: KubeObject): Record<string, string> {
-  const out: Record<string, string> = {};
-  const labels = rec(object.metadata?.labels);
-  if (labels !== undefined) for (const [k, v] of Object.entries(labels)) if (typeof v === "string") out[k] = v;
-  return out;
-}
-
-/** metav1.LabelSelector semantics; an empty selector selects everything. Unknown operators select nothing. */
-export function selectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
-  if (!isRecord(selector)) return false;
-  const matchLabels = rec(selector["matchLabels"]) ?? {};
-  for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== v) return false;
-  for (const e of arr(selector["matchExpressions"])) {
-    const key = str(dig(e, "key"));
-    const operator = str(dig(e, "operator"));
-    const values = strings(dig(e, "values"));
-    if (key === undefined) return false;
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    const value = labels[key];
-    switch (operator) {
-      case "In":
-        if (!has || value === undefined || !values.includes(value)) return false;
-        break;
-      case "NotIn":
-        if (has && value !== undefined && values.includes(value)) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
-/** The clusterRoleSelectors of a ClusterRole's aggregationRule (undefined when it has none). */
-export function aggregationSelectors(object: KubeObject): readonly unknown[] | undefined {
-  const rule = object["aggregationRule"];
-  if (!isRecord(rule)) return undefined;
-  return arr(rule["clusterRoleSelectors"]);
-}
+export { aggregationSelectors, selectorMatches } from "./selectors";
 
 /**
  * Resolves roleRefs against the stack's roles and the modelled built-ins. Everything is computed
@@ -80,78 +36,42 @@ export function aggregationSelectors(object: KubeObject): readonly unknown[] | u
  * (aggregated ClusterRoles cost one pass over the ClusterRoles each).
  */
 export class RoleResolver {
-  private readonly clusterRoles = new Map<string, { object: KubeObject; builtin: boolean }>();
-  private readonly clusterMemo = new Map<string, ResolvedRole>();
-  private readonly selectedMemo = new Map<string, readonly string[]>();
+  private readonly builtins = new Set<string>();
+  private readonly aggregation: ClusterRoleAggregation;
+  private readonly clusterMemo = new Map<string, ResolvedRole | undefined>();
   private readonly roleMemo = new Map<string, ResolvedRole | undefined>();
 
   constructor(private readonly stack: StackIndex) {
+    const roles = new Map<string, KubeObject>();
     for (const object of stack.byKind("ClusterRole")) {
       const name = object.metadata?.name;
-      if (typeof name !== "string" || stack.isPatch(object) || this.clusterRoles.has(name)) continue;
-      this.clusterRoles.set(name, { object, builtin: false });
+      if (typeof name !== "string" || stack.isPatch(object) || roles.has(name)) continue;
+      roles.set(name, object);
     }
     // A stack that declares a built-in name (a cluster dump, say) wins over the model.
     for (const object of BUILTIN_CLUSTER_ROLES) {
       const name = object.metadata?.name as string;
-      if (!this.clusterRoles.has(name)) this.clusterRoles.set(name, { object, builtin: true });
+      if (roles.has(name)) continue;
+      roles.set(name, object);
+      this.builtins.add(name);
     }
+    this.aggregation = new ClusterRoleAggregation(roles, (name, object) =>
+      rulesOf(object, `ClusterRole ${JSON.stringify(name)} rules`),
+    );
   }
 
   clusterRole(name: string): ResolvedRole | undefined {
-    const entry = this.clusterRoles.get(name);
-    if (entry === undefined) return undefined;
-    let resolved = this.clusterMemo.get(name);
-    if (resolved === undefined) {
-      // The aggregation controller overwrites an aggregated role's rules with those of the roles it
-      // selects, which are themselves filled the same way: the rules of every plain role reachable.
-      const rules = [name, ...this.reachable(name)].flatMap((n) => (this.isAggregated(n) ? [] : this.ownRules(n)));
-      resolved = { kind: "ClusterRole", name, builtin: entry.builtin, rules };
-      this.clusterMemo.set(name, resolved);
-    }
+    if (this.clusterMemo.has(name)) return this.clusterMemo.get(name);
+    const resolved: ResolvedRole | undefined = this.aggregation.has(name)
+      ? {
+          kind: "ClusterRole",
+          name,
+          builtin: this.builtins.has(name),
+          rules: this.aggregation.effective(name).map((r) => r.rule),
+        }
+      : undefined;
+    this.clusterMemo.set(name, resolved);
     return resolved;
-  }
-
-  private isAggregated(name: string): boolean {
-    const object = this.clusterRoles.get(name)?.object;
-    return object !== undefined && aggregationSelectors(object) !== undefined;
-  }
-
-  private ownRules(name: string): Rule[] {
-    const object = this.clusterRoles.get(name)?.object;
-    return object === undefined ? [] : rulesOf(object, `ClusterRole ${JSON.stringify(name)} rules`);
-  }
-
-  /** The ClusterRoles an aggregationRule selects (one pass over the ClusterRoles, once per role). */
-  private selected(name: string): readonly string[] {
-    const memo = this.selectedMemo.get(name);
-    if (memo !== undefined) return memo;
-    const out: string[] = [];
-    const object = this.clusterRoles.get(name)?.object;
-    const selectors = object === undefined ? undefined : aggregationSelectors(object);
-    if (selectors !== undefined && selectors.length > 0)
-      for (const [other, entry] of this.clusterRoles) {
-        if (other === name) continue;
-        const labels = labelsOf(entry.object);
-        if (selectors.some((s) => selectorMatches(s, labels))) out.push(other);
-      }
-    this.selectedMemo.set(name, out);
-    return out;
-  }
-
-  /** Every ClusterRole reachable through aggregation, depth-first, without `name` itself. */
-  private reachable(name: string): string[] {
-    const seen = new Set([name]);
-    const out: string[] = [];
-    const stack = [...this.selected(name)].reverse();
-    while (stack.length > 0) {
-      const next = stack.pop() as string;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      out.push(next);
-      stack.push(...[...this.selected(next)].reverse());
-    }
-    return out;
   }
 
   role(namespace: string, name: string): ResolvedRole | undefined {

@@ -90,6 +90,26 @@ describe("RoleResolver: built-ins and aggregation", () => {
         .sort(),
     ).toEqual(["pods", "secrets"]);
   });
+
+  // The controller applies an empty rule list when nothing is selected, which leaves the rules the
+  // role was created with (kube-apiserver 1.35, test/cluster/access-differential.test.ts), so a
+  // binding to such a role grants them and the stack controls must see them.
+  it("an aggregated role whose selectors pick nothing keeps its own rules, and a binding to it is judged by them", () => {
+    const lonely: KubeObject = {
+      ...clusterRole([rule(["*"], ["*"], ["*"])], "lonely"),
+      aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "example.com/none": "true" } }] },
+    };
+    const resolver = new RoleResolver(new StackIndex([lonely]));
+    expect(resolver.clusterRole("lonely")!.rules.map((r) => r.verbs)).toEqual([["*"]]);
+    const binding: KubeObject = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: "ops" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "lonely" },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: "erin" }],
+    };
+    expect(checkStack(rbacAdminEquivalentBinding, [lonely, binding]).length).toBeGreaterThan(0);
+  });
 });
 
 describe("rbac-admin-equivalent-binding", () => {
