@@ -4,9 +4,9 @@
  * ./package.ts's SecureNamespace and HardenedWorkload.
  *
  * The schema is inferred from the TypeScript source of ./package.ts and ./package-args.ts, which
- * ./package.json and ./tsconfig.json point the inference at. Because the inference reads source,
- * the plugin runs from a checkout of the repository (built); the npm tarball ships compiled files
- * only (docs/pulumi-package.md). To the inferred schema this adds what the inference
+ * ./package.yaml and ./tsconfig.json point the inference at. Because the inference reads source,
+ * the npm package ships those four files beside the compiled ones, and a checkout runs once built
+ * (docs/pulumi-package.md). To the inferred schema this adds what the inference
  * leaves out: each `@default` of package-args.ts, as the property's `default` when it is a literal
  * of the property's own type and as a "Default: …" sentence of its description otherwise.
  * docs/pulumi-package.md describes the package.
@@ -31,7 +31,7 @@ export function sourceDir(from: string = __dirname): string {
   if (fs.existsSync(path.join(fromDist, "package-args.ts"))) return fromDist;
   throw new Error(
     `palisade: the component sources (package-args.ts) are neither in ${from} nor in ${fromDist}: ` +
-      "the Pulumi package runs from a checkout of the repository, not from the npm package (docs/pulumi-package.md)",
+      "the Pulumi package needs them: use the npm package palisade-k8s or a built checkout (docs/pulumi-package.md)",
   );
 }
 
