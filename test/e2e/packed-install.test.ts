@@ -12,7 +12,13 @@
  *   name (cdk8s installs a named plugin with `npm install palisade-k8s@<version> --prefix
  *   <pluginsDirectory>/palisade-k8s/<version>`; the test runs that same install from the tarball,
  *   as the package is not on the registry yet);
- * - the installed CLI (`npx palisade check dist`), and `npx -p <package> palisade`.
+ * - the installed CLI (`npx palisade check dist`), and `npx -p <package> palisade`;
+ * - in a fresh Pulumi YAML project, the installed package as the Pulumi package `palisade`
+ *   (README.md's "From any Pulumi language"): `pulumi package add ./node_modules/palisade-k8s`,
+ *   `pulumi package get-schema`, and preview/up of SecureNamespace and HardenedWorkload with the
+ *   installed pack. The package ships for this PulumiPlugin.yaml and the TypeScript source the
+ *   schema inference reads (components/pulumi/package.ts, package-args.ts and their package.yaml
+ *   and tsconfig.json) — its only .ts files, which no export of the package points at.
  *
  * The commands are README.md's, with `palisade-k8s` replaced by the tarball and the peers pinned
  * to the repository's versions (npm's cache has them: `--prefer-offline`).
@@ -21,7 +27,8 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ROOT, toolchainEnv, violations } from "./pulumi";
+import { ROOT, type RunResult, toolchainEnv, violations } from "./pulumi";
+import { addPalisadePackage, renderedManifests } from "./pulumi-package";
 import {
   CDK8S_MAIN_JS,
   cdk8sYaml,
@@ -30,12 +37,16 @@ import {
   PULUMI_INDEX_TS,
   PULUMI_TSCONFIG,
   PULUMI_YAML,
+  PULUMI_YAML_PROGRAM,
 } from "./packed-projects";
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 const repoVersion = (pkg: string): string =>
   (JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string })
     .version;
+
+/** The TypeScript sources the package ships: read by the Pulumi package's schema inference only. */
+const PULUMI_PACKAGE_SOURCES = ["components/pulumi/package-args.ts", "components/pulumi/package.ts"];
 
 let work: string;
 let tarball: string;
@@ -58,6 +69,7 @@ interface Run {
   readonly code: number;
   readonly output: string;
   readonly stdout: string;
+  readonly stderr: string;
 }
 
 function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = NPM_ENV): Run {
@@ -71,10 +83,12 @@ function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.Proc
   });
   timings.push(`${((Date.now() - started) / 1000).toFixed(1)} s  ${cmd} ${args.join(" ")}`.slice(0, 160));
   const stdout = r.stdout ?? "";
+  const stderr = r.stderr ?? "";
   return {
     code: r.status ?? -1,
     stdout,
-    output: `${stdout}\n${r.stderr ?? ""}${r.error ? `\n${r.error.message}` : ""}`,
+    stderr,
+    output: `${stdout}\n${stderr}${r.error ? `\n${r.error.message}` : ""}`,
   };
 }
 
@@ -116,11 +130,12 @@ afterAll(() => {
 });
 
 describe("the package", () => {
-  it("ships run-time files only: compiled JS, .d.ts, the pack's folder, docs, README, LICENSE", () => {
+  it("ships run-time files only: compiled JS, .d.ts, the pack's folder, the Pulumi package's plugin and inference sources, docs, README, LICENSE", () => {
     const allowed =
-      /^(LICENSE|README\.md|package\.json|bin\/palisade\.js|docs\/[^/]+\.md|policypack\/(package\.json|PulumiPolicy\.yaml)|dist\/(index\.(js|d\.ts)|palisade\.js|(cli|components|policypack)\/.+\.(js|d\.ts)))$/;
+      /^(LICENSE|README\.md|package\.json|PulumiPlugin\.yaml|bin\/palisade\.js|docs\/[^/]+\.md|policypack\/(package\.json|PulumiPolicy\.yaml)|components\/pulumi\/(package\.ts|package-args\.ts|package\.yaml|tsconfig\.json)|dist\/(index\.(js|d\.ts)|palisade\.js|(cli|components|policypack)\/.+\.(js|d\.ts)))$/;
     expect(packedFiles.filter((f) => !allowed.test(f))).toEqual([]);
-    expect(packedFiles.filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f))).toEqual([]);
+    // The only TypeScript sources: what the Pulumi package's schema inference reads.
+    expect(packedFiles.filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f))).toEqual(PULUMI_PACKAGE_SOURCES);
     for (const needed of [
       "LICENSE",
       "bin/palisade.js",
@@ -128,6 +143,10 @@ describe("the package", () => {
       "dist/policypack/index.js",
       "dist/components/cdk8s/validation-plugin.js",
       "policypack/PulumiPolicy.yaml",
+      "PulumiPlugin.yaml",
+      "components/pulumi/package.yaml",
+      "components/pulumi/tsconfig.json",
+      "dist/components/pulumi/provider.js",
     ])
       expect(packedFiles).toContain(needed);
   });
@@ -189,7 +208,7 @@ describe("a fresh Pulumi TypeScript project", () => {
     ok(pulumi(["config", "set", "renderDir", path.join(work, "rendered")]), "pulumi config set");
   }, 15 * 60_000);
 
-  it("installs no TypeScript sources: the compiler sees .d.ts only", () => {
+  it("installs no TypeScript sources but the Pulumi package's two, which no export points at: the compiler sees .d.ts only", () => {
     const installed = path.join(dir, "node_modules", "palisade-k8s");
     const sources: string[] = [];
     const walk = (d: string): void => {
@@ -200,7 +219,7 @@ describe("a fresh Pulumi TypeScript project", () => {
       }
     };
     walk(installed);
-    expect(sources).toEqual([]);
+    expect(sources.map((p) => path.relative(installed, p)).sort()).toEqual(PULUMI_PACKAGE_SOURCES);
   });
 
   it("type-checks index.ts with strict and exactOptionalPropertyTypes (moduleResolution node, no skipLibCheck)", () => {
@@ -299,5 +318,95 @@ describe("a fresh cdk8s project", () => {
     );
     expect(r.output).toContain("pod-privileged");
     expect(r.code).toBe(1);
+  });
+});
+
+describe("a fresh Pulumi YAML project using the installed package as the Pulumi package palisade", () => {
+  let dir: string;
+  let ws: { readonly dir: string; pulumi(args: readonly string[]): RunResult };
+  let add: RunResult;
+  const rendered = (): string => path.join(work, "rendered-yaml");
+
+  beforeAll(() => {
+    dir = project("shop-yaml", { "Pulumi.yaml": PULUMI_YAML_PROGRAM });
+    const pins = {
+      "@pulumi/pulumi": PEERS.pulumi,
+      "@pulumi/kubernetes": PEERS.kubernetes,
+      "@pulumi/policy": PEERS.policy,
+    };
+    // No typescript: the inference uses the TypeScript @pulumi/pulumi vendors.
+    ok(run("npm", argv(COMMANDS.pulumiInstall, pins), dir), "npm install (Pulumi YAML project)");
+    const backend = path.join(work, "pulumi-state-yaml");
+    fs.mkdirSync(backend, { recursive: true });
+    const env = { ...toolchainEnv(), PULUMI_BACKEND_URL: `file://${backend}` };
+    ws = { dir, pulumi: (args) => run("pulumi", [...args, "--non-interactive", "--color", "never"], dir, env) };
+    ok(ws.pulumi(["stack", "init", "dev"]), "pulumi stack init");
+    ok(ws.pulumi(["config", "set", "renderDir", rendered()]), "pulumi config set");
+    const source = argv(COMMANDS.packageAdd).at(-1)!;
+    expect(source).toBe("./node_modules/palisade-k8s");
+    add = addPalisadePackage(ws, source);
+  }, 15 * 60_000);
+
+  it("pulumi package add ./node_modules/palisade-k8s gets the schema from the installed package's plugin", () => {
+    expect(add.output).toContain("Successfully generated an SDK for the palisade package");
+    // The YAML host (pulumi-yaml v1.25.0) predates the CLI's Link call; see addPalisadePackage.
+    if (add.code !== 0) expect(add.output).toMatch(/method Link not implemented/);
+    expect(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")).toContain(
+      "packages:\n  palisade: ./node_modules/palisade-k8s\n",
+    );
+  });
+
+  it("pulumi package get-schema shows both components, the schema the repository's checkout gives", () => {
+    const r = ws.pulumi(argv(COMMANDS.getSchema));
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout) as { name: string; version: string; resources: Record<string, unknown> };
+    expect(schema.name).toBe("palisade");
+    expect(schema.version).toBe(VERSION);
+    expect(Object.keys(schema.resources).sort()).toEqual([
+      "palisade:index:HardenedWorkload",
+      "palisade:index:SecureNamespace",
+    ]);
+    // Nothing the inference reads is missing from the tarball: same schema as from a checkout.
+    const fromCheckout = ws.pulumi(["package", "get-schema", ROOT]);
+    expect(fromCheckout.code).toBe(0);
+    expect(schema).toEqual(JSON.parse(fromCheckout.stdout));
+  });
+
+  it("pulumi preview with the installed pack accepts both components' resources", () => {
+    const r = ws.pulumi(argv(COMMANDS.preview));
+    expect(r.output).toContain("palisade@v0.1.0 (local: node_modules/palisade-k8s/policypack)");
+    expect(violations(r.output)).toEqual([]);
+    for (const planned of [
+      /palisade:index:SecureNamespace\s+shop\s+create/,
+      /kubernetes:core\/v1:Namespace\s+shop-namespace-shop\s+create/,
+      /kubernetes:networking\.k8s\.io\/v1:NetworkPolicy\s+shop-networkpolicy-default-deny\s+create/,
+      /kubernetes:rbac\.authorization\.k8s\.io\/v1:RoleBinding\s+shop-rolebinding-palisade-edit\s+create/,
+      /palisade:index:HardenedWorkload\s+web\s+create/,
+      /kubernetes:apps\/v1:Deployment\s+web-deployment-web\s+create/,
+      /kubernetes:core\/v1:Service\s+web-service-web\s+create/,
+    ])
+      expect(r.output).toMatch(planned);
+    expect(r.code).toBe(0);
+  });
+
+  it("pulumi up with the installed pack renders hardened manifests from both components", () => {
+    const r = ws.pulumi(["up", "--yes", "--policy-pack", "node_modules/palisade-k8s/policypack"]);
+    expect(violations(r.output)).toEqual([]);
+    expect(r.output).toMatch(/namespace\s*: "shop"/);
+    expect(r.output).toMatch(/serviceAccount\s*: "web"/);
+    expect(r.code).toBe(0);
+    const docs = [...renderedManifests(rendered()).values()].flat() as {
+      kind: string;
+      metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+      spec?: {
+        template?: { spec?: { automountServiceAccountToken?: boolean; securityContext?: Record<string, unknown> } };
+      };
+    }[];
+    const namespace = docs.find((d) => d.kind === "Namespace" && d.metadata.name === "shop");
+    expect(namespace?.metadata.labels?.["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    const deployment = docs.find((d) => d.kind === "Deployment" && d.metadata.name === "web");
+    expect(deployment?.metadata.namespace).toBe("shop");
+    expect(deployment?.spec?.template?.spec?.securityContext).toMatchObject({ runAsNonRoot: true });
+    expect(docs.filter((d) => d.kind === "NetworkPolicy").map((d) => d.metadata.name)).toContain("default-deny");
   });
 });

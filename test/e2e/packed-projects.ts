@@ -1,8 +1,9 @@
 /**
  * What a new user writes, for test/e2e/packed-install.test.ts: a Pulumi TypeScript project (the
- * tsconfig of Pulumi's own template, plus exactOptionalPropertyTypes) and a cdk8s project in
- * JavaScript, each using the palisade-k8s package installed from its tarball. README.md ("Use it
- * in your project") and docs/install.md show these same files and commands.
+ * tsconfig of Pulumi's own template, plus exactOptionalPropertyTypes), a cdk8s project in
+ * JavaScript and a Pulumi YAML project using the installed package as the Pulumi package
+ * `palisade`, each with the palisade-k8s package installed from its tarball. README.md ("Use it in
+ * your project", "From any Pulumi language") and docs/install.md show these same commands.
  */
 
 /** Versions the fresh projects install (the repository's own, so npm's cache has them). */
@@ -21,6 +22,8 @@ export const COMMANDS = {
   synth: "npx cdk8s synth",
   check: "npx palisade check dist",
   npx: "npx -p palisade-k8s palisade check",
+  packageAdd: "pulumi package add ./node_modules/palisade-k8s",
+  getSchema: "pulumi package get-schema ./node_modules/palisade-k8s",
 } as const;
 
 export const PULUMI_YAML = `name: shop-infra
@@ -104,6 +107,52 @@ if (config.getBoolean("insecure")) {
 const probe: KubeObject = { apiVersion: "v1", kind: "Pod", metadata: { name: "probe", namespace: "shop" } };
 export const controls = catalog.length;
 export const probeFindings = evaluate([probe], { controls: catalog }).findings.length;
+`;
+
+/**
+ * Pulumi.yaml of a Pulumi YAML project using the installed package as the Pulumi package
+ * `palisade` (the `packages:` entry is what `pulumi package add ./node_modules/palisade-k8s`
+ * records; the test adds it). Renders YAML to `renderDir` instead of talking to a cluster.
+ */
+export const PULUMI_YAML_PROGRAM = `name: shop-yaml
+runtime: yaml
+description: A tenant namespace and a web service from the palisade Pulumi package, installed from npm
+config:
+  renderDir:
+    type: string
+resources:
+  render:
+    type: pulumi:providers:kubernetes
+    properties:
+      renderYamlToDirectory: \${renderDir}
+  shop:
+    type: palisade:index:SecureNamespace
+    properties:
+      name: shop
+      access:
+        - role: edit
+          groups: [shop-developers]
+    options:
+      providers:
+        - \${render}
+  web:
+    type: palisade:index:HardenedWorkload
+    properties:
+      name: web
+      namespace: shop
+      tenant: shop
+      image: ghcr.io/example/shop-web:1.4.2@sha256:3f1c8a0f6b2d4e5a7c9b1d3f5e7a9c1b3d5f7e9a1c3b5d7f9e1a3c5b7d9f1e3a
+      ports:
+        - port: 8080
+          name: http
+    options:
+      providers:
+        - \${render}
+      dependsOn:
+        - \${shop}
+outputs:
+  namespace: \${shop.namespaceName}
+  serviceAccount: \${web.serviceAccountName}
 `;
 
 /** main.js of the cdk8s project; PALISADE_TEST_INSECURE adds a privileged Deployment. */
