@@ -19,6 +19,7 @@
  * rules around forever or wipe them, depending on the order it syncs in. Non-resource requests are
  * not queried (the access model's requests are resource requests).
  */
+import type { AccessRequest } from "../../policypack/analysis/access";
 import type { KubeObject } from "../../policypack/engine/types";
 import { rng, type Rng } from "./netpol-generate";
 
@@ -26,18 +27,8 @@ export { rng, type Rng };
 
 export const RBAC = "rbac.authorization.k8s.io";
 
-/** A request as SubjectAccessReview's spec carries it (the access model's AccessRequest). */
-export interface AccessQuery {
-  readonly user: string;
-  readonly groups: readonly string[];
-  readonly verb: string;
-  readonly apiGroup: string;
-  readonly resource: string;
-  readonly subresource?: string;
-  readonly name?: string;
-  /** undefined: cluster-wide. */
-  readonly namespace?: string;
-}
+/** A request as SubjectAccessReview's spec carries it: the access model's own request type. */
+export type AccessQuery = AccessRequest;
 
 export interface RbacSet {
   readonly seed: number;

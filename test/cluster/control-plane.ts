@@ -17,6 +17,7 @@ import * as https from "node:https";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { AccessRequest } from "../../policypack/analysis/access";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const SETUP_SCRIPT = path.join(ROOT, "scripts", "setup-control-plane");
@@ -187,18 +188,7 @@ export interface Timings {
 }
 
 /** A resource request for `review`: SubjectAccessReview's spec.user, spec.groups and resourceAttributes. */
-export interface SubjectAccessRequest {
-  readonly user: string;
-  readonly groups: readonly string[];
-  readonly verb: string;
-  /** "" for the core group. */
-  readonly apiGroup: string;
-  readonly resource: string;
-  readonly subresource?: string;
-  readonly name?: string;
-  /** Omitted: a cluster-wide request. */
-  readonly namespace?: string;
-}
+export type SubjectAccessRequest = AccessRequest;
 
 /** SubjectAccessReview's status. */
 export interface SubjectAccessStatus {
