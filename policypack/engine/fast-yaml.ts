@@ -19,6 +19,8 @@ export interface FastDocument {
   readonly value: Record<string, unknown>;
   readonly line: number;
   readonly itemLines: readonly number[];
+  /** With tracing: for each mapping and list built, the line of each key or item (as parse.ts's slow path records them). */
+  readonly lines?: WeakMap<object, Map<string | number, number>>;
   /** Mapping entries and list items in it (for the caller's memory budget). */
   readonly nodes: number;
 }
@@ -194,9 +196,12 @@ class Parser {
   /** Entries and items left in the node budget (parse.ts's per-document limit). */
   private budget: number;
   private readonly maxNodes: number;
+  /** Set when field lines are asked for: a finding's line is found from these, never by a second, slower parser. */
+  private readonly traced: WeakMap<object, Map<string | number, number>> | undefined;
 
-  constructor(text: string, maxNodes: number) {
+  constructor(text: string, maxNodes: number, trace = false) {
     this.maxNodes = maxNodes;
+    this.traced = trace ? new WeakMap() : undefined;
     this.budget = maxNodes;
     this.lines = text.split("\n");
     this.indent = new Int32Array(this.lines.length);
@@ -242,7 +247,13 @@ class Parser {
     const items: number[][] = [];
     const value = this.map(0, false, items);
     if (this.next(this.li) < end) bail();
-    return { value, line, itemLines: items[0] ?? [], nodes: this.maxNodes - this.budget };
+    return {
+      value,
+      line,
+      itemLines: items[0] ?? [],
+      nodes: this.maxNodes - this.budget,
+      ...(this.traced !== undefined ? { lines: this.traced } : {}),
+    };
   }
 
   /** The next line at or after i that is neither blank nor a comment (or this.end). */
@@ -263,6 +274,8 @@ class Parser {
    */
   private map(n: number, inline: boolean, itemLines?: number[][]): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    const keyLines = this.traced !== undefined ? new Map<string, number>() : undefined;
+    if (keyLines !== undefined) this.traced?.set(out, keyLines);
     let first = true;
     for (;;) {
       if (!(first && inline)) {
@@ -281,6 +294,7 @@ class Parser {
       let v = colon + 1;
       while (v < s.length && s.charCodeAt(v) === 32) v++;
       const lines = itemLines !== undefined && key === "items" ? [] : undefined;
+      keyLines?.set(key, this.li + 1);
       out[key] = this.value(s, v, n, true, lines);
       if (lines !== undefined && itemLines !== undefined) itemLines[0] = lines;
     }
@@ -290,6 +304,8 @@ class Parser {
   /** A block sequence whose dashes sit at column n. */
   private seq(n: number, itemLines?: number[]): unknown[] {
     const out: unknown[] = [];
+    const lineOfItem = this.traced !== undefined ? new Map<number, number>() : undefined;
+    if (lineOfItem !== undefined) this.traced?.set(out, lineOfItem);
     for (;;) {
       this.li = this.next(this.li);
       if (this.li >= this.end || (this.indent[this.li] as number) < n) break;
@@ -301,12 +317,14 @@ class Parser {
       while (c < s.length && s.charCodeAt(c) === 32) c++;
       const ch = s[c];
       itemLines?.push(this.li + 1);
+      lineOfItem?.set(out.length, this.li + 1);
       if (c >= s.length || ch === "#") {
         // The item's node is on the lines below; an empty item is left to the yaml package.
         const j = this.next(this.li + 1);
         if (j >= this.end || (this.indent[j] as number) <= n) bail();
         this.li = j;
         if (itemLines !== undefined) itemLines[itemLines.length - 1] = j + 1;
+        lineOfItem?.set(out.length, j + 1);
         out.push(this.isDash(j) ? this.seq(this.indent[j] as number) : this.map(this.indent[j] as number, false));
       } else if (ch !== '"' && ch !== "'" && !INDICATOR.has(ch as string) && keyColon(s, c) >= 0) {
         out.push(this.map(c, true));
@@ -446,10 +464,10 @@ class Parser {
  * The documents of `text` that have content, or undefined when the text needs the `yaml` package
  * (anything outside the subset, any error, a document that is not a mapping).
  */
-export function fastParse(text: string, maxNodes = Infinity): FastDocument[] | undefined {
+export function fastParse(text: string, maxNodes = Infinity, trace = false): FastDocument[] | undefined {
   if (UNSUPPORTED_CHARS.test(text)) return undefined;
   try {
-    return new Parser(text, maxNodes).documents();
+    return new Parser(text, maxNodes, trace).documents();
   } catch (err) {
     if (err === UNSUPPORTED || err instanceof RangeError) return undefined; // RangeError: deep nesting
     throw err;

@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { stringify } from "yaml";
+import { join } from "../../policypack/engine/access";
 import { fastParse } from "../../policypack/engine/fast-yaml";
 import { parseDocuments, parseManifests } from "../../policypack/engine/parse";
 
@@ -60,6 +61,18 @@ const value = fc.letrec((tie) => ({
     fc.dictionary(key, tie("v"), { maxKeys: 4 }),
   ),
 })).v;
+/** Every field path of a value, written as findings write them (`spec.containers[0].image`). */
+function paths(value: unknown, base = ""): string[] {
+  if (typeof value !== "object" || value === null) return [];
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((v, i): [number, unknown] => [i, v])
+    : Object.entries(value as Record<string, unknown>);
+  return entries.flatMap(([k, v]) => {
+    const p = join(base, k);
+    return [p, ...paths(v, p)];
+  });
+}
+
 const manifest = fc.record({
   apiVersion: fc.constant("v1"),
   kind: fc.constant("ConfigMap"),
@@ -79,6 +92,11 @@ describe("fast-yaml", () => {
         const slow = parseDocuments(text, "f.yaml", { fast: false });
         expect(fast.errors.map((e) => e.message)).toEqual(slow.errors.map((e) => e.message));
         expect(fast.documents.map((d) => [d.value, d.line])).toEqual(slow.documents.map((d) => [d.value, d.line]));
+        // A finding's line: the fast path locates fields itself, and must point where the full reader does.
+        fast.documents.forEach((d, i) => {
+          const other = slow.documents[i];
+          for (const p of paths(d.value)) expect([p, d.fieldLine(p)]).toEqual([p, other?.fieldLine(p)]);
+        });
         for (const t of texts) {
           runs++;
           if (fastParse(t) !== undefined) taken++;
