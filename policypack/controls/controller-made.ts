@@ -41,39 +41,49 @@ function tokens(text: string): string[] {
   return text.split(/[\s=,:;"'/]+/).filter((t) => t !== "");
 }
 
+const NO_FACTS: NamespaceFacts = { customResources: [], runtimeNames: new Map() };
+
+/**
+ * The facts of every namespace, gathered in one pass over the set the first time any is asked
+ * for: asking per namespace walked the whole set once per namespace, quadratic on large sets
+ * (service-selects-workload took 4.6 s of a 50,000-object check).
+ */
 function factsOf(stack: StackIndex, namespace: string): NamespaceFacts {
   let byNamespace = cache.get(stack);
-  if (byNamespace === undefined) cache.set(stack, (byNamespace = new Map()));
-  const known = byNamespace.get(namespace);
-  if (known !== undefined) return known;
-  const customResources: KubeObject[] = [];
-  const runtimeNames = new Map<string, KubeObject>();
-  const note = (holder: KubeObject) => (text: string) => {
-    for (const t of tokens(text)) if (!runtimeNames.has(t)) runtimeNames.set(t, holder);
-  };
-  for (const object of stack.objects) {
-    if ((stack.namespaceOf(object) ?? "") !== namespace || stack.isPatch(object)) continue;
-    const pod = stack.pod(object);
-    if (pod === undefined) {
-      if (!isBuiltinKind(object) && typeof object.kind === "string") {
-        customResources.push(object);
-        collectStrings(object["spec"], note(object));
+  if (byNamespace === undefined) {
+    byNamespace = new Map();
+    cache.set(stack, byNamespace);
+    const gathering = new Map<string, { customResources: KubeObject[]; runtimeNames: Map<string, KubeObject> }>();
+    for (const object of stack.objects) {
+      if (stack.isPatch(object)) continue;
+      const ns = stack.namespaceOf(object) ?? "";
+      let facts = gathering.get(ns);
+      if (facts === undefined) gathering.set(ns, (facts = { customResources: [], runtimeNames: new Map() }));
+      const { runtimeNames } = facts;
+      const note = (holder: KubeObject) => (text: string) => {
+        for (const t of tokens(text)) if (!runtimeNames.has(t)) runtimeNames.set(t, holder);
+      };
+      const pod = stack.pod(object);
+      if (pod === undefined) {
+        if (!isBuiltinKind(object) && typeof object.kind === "string") {
+          facts.customResources.push(object);
+          collectStrings(object["spec"], note(object));
+        }
+        continue;
       }
-      continue;
+      // A Job or CronJob runs once to set things up (kube-webhook-certgen); an init container
+      // prepares what the main containers read. Long-running containers are not creators here.
+      const setUp = object.kind === "Job" || object.kind === "CronJob";
+      for (const c of pod.containers) {
+        if (!setUp && c.type !== "initContainers") continue;
+        collectStrings(c.container["command"], note(object));
+        collectStrings(c.container["args"], note(object));
+        arr(c.container["env"]).forEach((e) => collectStrings(rec(e)?.["value"], note(object)));
+      }
     }
-    // A Job or CronJob runs once to set things up (kube-webhook-certgen); an init container
-    // prepares what the main containers read. Long-running containers are not creators here.
-    const setUp = object.kind === "Job" || object.kind === "CronJob";
-    for (const c of pod.containers) {
-      if (!setUp && c.type !== "initContainers") continue;
-      collectStrings(c.container["command"], note(object));
-      collectStrings(c.container["args"], note(object));
-      arr(c.container["env"]).forEach((e) => collectStrings(rec(e)?.["value"], note(object)));
-    }
+    for (const [ns, facts] of gathering) byNamespace.set(ns, facts);
   }
-  const facts = { customResources, runtimeNames };
-  byNamespace.set(namespace, facts);
-  return facts;
+  return byNamespace.get(namespace) ?? NO_FACTS;
 }
 
 /**
