@@ -11,7 +11,14 @@ import { LEVELS, type KubeObject, type Level } from "../policypack/engine/types"
 import { oneOf, parseArgs, UsageError } from "./args";
 import { formatSarif } from "./format-sarif";
 import { formatText } from "./format-text";
-import { formatParseError, loadManifests, locateFindings, DEFAULT_MAX_FILE_BYTES } from "./load";
+import {
+  formatParseError,
+  loadManifests,
+  locateFindings,
+  maxFileBytesOption,
+  namespaceOption,
+  DEFAULT_MAX_FILE_BYTES,
+} from "./load";
 import { repoRoot } from "./paths";
 import { toJsonReport } from "./report";
 
@@ -55,6 +62,17 @@ Exit status: 0 no failing finding, 1 failing findings, 2 usage or input error (f
 at all is one, unless --allow-empty: a CI job pointed at the wrong folder must not pass).
 `;
 
+/**
+ * A command's `--config FILE`: the config ({} without the flag), or undefined once each error has
+ * been named on stderr (the caller exits with EXIT_INPUT). One reading for every command that takes it.
+ */
+export function readConfigOption(file: string | undefined, io: Io): PalisadeConfig | undefined {
+  if (file === undefined) return {};
+  const loaded = loadConfigFile(file);
+  for (const e of loaded.errors) io.stderr(`palisade: config error: ${e}\n`);
+  return loaded.errors.length > 0 ? undefined : loaded.config;
+}
+
 export function loadConfigFile(file: string): { config: PalisadeConfig; errors: string[] } {
   let text: string;
   try {
@@ -89,30 +107,14 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
     return EXIT_OK;
   }
   const format = oneOf("--format", args.values.get("--format"), ["text", "json", "sarif"] as const, "text");
-  let config: PalisadeConfig = {};
-  const configFile = args.values.get("--config");
-  if (configFile !== undefined) {
-    const loaded = loadConfigFile(configFile);
-    if (loaded.errors.length > 0) {
-      for (const e of loaded.errors) io.stderr(`palisade: config error: ${e}\n`);
-      return EXIT_INPUT;
-    }
-    config = loaded.config;
-  }
+  let config = readConfigOption(args.values.get("--config"), io);
+  if (config === undefined) return EXIT_INPUT;
   const level: Level = oneOf("--level", args.values.get("--level"), LEVELS, config.level ?? "hardened");
   const failOn = oneOf("--fail-on", args.values.get("--fail-on"), ["mandatory", "advisory"] as const, "mandatory");
   const minSeverity = oneOf("--min-severity", args.values.get("--min-severity"), SEVERITY_ORDER, "low");
-  const namespaceFlag = args.values.get("--namespace");
-  if (namespaceFlag !== undefined) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespaceFlag) || namespaceFlag.length > 63)
-      throw new UsageError(`--namespace: ${JSON.stringify(namespaceFlag)} is not a valid namespace name`);
-    config = { ...config, defaultNamespace: namespaceFlag };
-  }
-  const maxText = args.values.get("--max-file-size");
-  const maxFileBytes = maxText === undefined ? undefined : Number(maxText);
-  if (maxFileBytes !== undefined && (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0)) {
-    throw new UsageError("--max-file-size must be a positive whole number of bytes");
-  }
+  const namespaceFlag = namespaceOption("--namespace", args.values.get("--namespace"));
+  if (namespaceFlag !== undefined) config = { ...config, defaultNamespace: namespaceFlag };
+  const maxFileBytes = maxFileBytesOption(args.values.get("--max-file-size"));
   if (args.positional.length === 0) throw new UsageError("no input: give files, directories, or - for standard input");
 
   const loaded = await loadManifests(args.positional, { maxFileBytes, readStdin: io.readStdin });

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { catalog } from "../policypack/controls";
-import { REQUESTER, type PalisadeConfig } from "../policypack/engine/config";
+import { REQUESTER } from "../policypack/engine/config";
 import { LEVELS, type Level } from "../policypack/engine/types";
 import {
   exportVap,
@@ -17,7 +17,7 @@ import {
 } from "../policypack/engine/vap";
 import { packConfigFrom } from "../policypack/pack-config";
 import { oneOf, parseArgs, UsageError } from "./args";
-import { EXIT_INPUT, EXIT_OK, loadConfigFile, type Io } from "./check";
+import { EXIT_INPUT, EXIT_OK, readConfigOption, type Io } from "./check";
 
 export const EXPORT_USAGE = `Usage: palisade export vap [options]
        palisade export pack-config [--config FILE] [--output FILE]
@@ -82,16 +82,9 @@ export function runExport(argv: readonly string[], io: Io): number {
         : `unknown export target ${JSON.stringify(target)} (known: vap, pack-config)`,
     );
   if (extra.length > 0) throw new UsageError(`export ${target} takes no further arguments (got ${extra[0]})`);
-  let config: PalisadeConfig = {};
   const configFile = args.values.get("--config");
-  if (configFile !== undefined) {
-    const loaded = loadConfigFile(path.resolve(io.cwd, configFile));
-    if (loaded.errors.length > 0) {
-      for (const e of loaded.errors) io.stderr(`palisade: config error: ${e}\n`);
-      return EXIT_INPUT;
-    }
-    config = loaded.config;
-  }
+  const config = readConfigOption(configFile === undefined ? undefined : path.resolve(io.cwd, configFile), io);
+  if (config === undefined) return EXIT_INPUT;
   if (target === "pack-config") {
     for (const flag of ["--level", "--action", "--annotation-exemptions-from"])
       if (args.values.has(flag)) throw new UsageError(`export pack-config takes no ${flag}`);

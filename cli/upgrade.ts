@@ -12,13 +12,12 @@ import {
   type PinItem,
   type UpgradeReport,
 } from "../policypack/analysis/upgrade";
-import type { PalisadeConfig } from "../policypack/engine/config";
 import { describe as describeResource, resourceRef } from "../policypack/engine/kinds";
 import { formatPolicyVersion, NEWEST_KNOWN_MINOR } from "../policypack/engine/psa-version";
 import { StackIndex } from "../policypack/engine/stack";
 import type { KubeObject, ResourceRef, SourceLocation } from "../policypack/engine/types";
 import { oneOf, parseArgs, UsageError } from "./args";
-import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, loadConfigFile, packageVersion, type Io } from "./check";
+import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, packageVersion, readConfigOption, type Io } from "./check";
 import { INFORMATION_URI } from "./format-sarif";
 import { DEFAULT_MAX_FILE_BYTES, loadForAnalysis, maxFileBytesOption, namespaceOption } from "./load";
 
@@ -79,16 +78,8 @@ export async function runUpgrade(argv: readonly string[], io: Io): Promise<numbe
   const maxFileBytes = maxFileBytesOption(args.values.get("--max-file-size"));
   if (args.positional.length === 0) throw new UsageError("no input: give files, directories, or - for standard input");
 
-  let config: PalisadeConfig = {};
-  const configFile = args.values.get("--config");
-  if (configFile !== undefined) {
-    const loadedConfig = loadConfigFile(configFile);
-    if (loadedConfig.errors.length > 0) {
-      for (const e of loadedConfig.errors) io.stderr(`palisade: config error: ${e}\n`);
-      return EXIT_INPUT;
-    }
-    config = loadedConfig.config;
-  }
+  let config = readConfigOption(args.values.get("--config"), io);
+  if (config === undefined) return EXIT_INPUT;
   const namespaceFlag = namespaceOption("--namespace", args.values.get("--namespace"));
   if (namespaceFlag !== undefined) config = { ...config, defaultNamespace: namespaceFlag };
 
