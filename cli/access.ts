@@ -23,7 +23,7 @@ import {
   type WhoCanQuery,
 } from "../policypack/analysis/access";
 import { oneOf, parseArgs, UsageError } from "./args";
-import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, type Io } from "./check";
+import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, readConfigOption, type Io } from "./check";
 import { DEFAULT_MAX_FILE_BYTES, loadForAnalysis, maxFileBytesOption, namespaceOption } from "./load";
 
 export const ACCESS_USAGE = `Usage: palisade access [PATH…] [options]
@@ -46,6 +46,8 @@ Options:
   -n, --namespace NS              the namespace of --who-can / --can-i
   --name NAME                     the object name of --who-can / --can-i (resourceNames)
   --no-bootstrap                  leave out the API server's bootstrap roles and bindings
+  --config FILE                   the palisade config file: its defaultNamespace is where objects
+                                  that set no namespace land (default: "default")
   --format text|json              output format (default: text)
   --max-file-size BYTES           refuse larger files (default: ${DEFAULT_MAX_FILE_BYTES})
 
@@ -154,7 +156,7 @@ export async function runAccess(argv: readonly string[], io: Io): Promise<number
   const who = takePair(argv, "--who-can");
   const canI = takePair(who.rest, "--can-i");
   const args = parseArgs(canI.rest, {
-    values: ["--format", "--subject", "--namespace", "-n", "--name", "--max-file-size"],
+    values: ["--format", "--subject", "--namespace", "-n", "--name", "--max-file-size", "--config"],
     switches: ["--help", "-h", "--no-bootstrap"],
   });
   if (args.switches.has("--help") || args.switches.has("-h")) {
@@ -187,17 +189,23 @@ export async function runAccess(argv: readonly string[], io: Io): Promise<number
           ...(name !== undefined ? { name } : {}),
         };
   if (args.positional.length === 0) throw new UsageError("no input: give files, directories, or - for standard input");
+  const config = readConfigOption(args.values.get("--config"), io);
+  if (config === undefined) return EXIT_INPUT;
 
   const input = await loadForAnalysis(args.positional, {
     maxFileBytes,
     readStdin: io.readStdin,
+    podTemplatePaths: config.podTemplatePaths,
     shapeChecked: (item, pod) => (typeof item.kind === "string" && READ_KINDS.has(item.kind)) || pod !== undefined,
   });
   if (input.errors.length > 0) {
     for (const e of input.errors) io.stderr(`palisade: ${e}\n`);
     return EXIT_INPUT;
   }
-  const model = buildAccessModel(input.objects, { bootstrap: !args.switches.has("--no-bootstrap") });
+  const model = buildAccessModel(input.objects, {
+    bootstrap: !args.switches.has("--no-bootstrap"),
+    stack: { defaultNamespace: config.defaultNamespace, podTemplatePaths: config.podTemplatePaths },
+  });
   let code: number = EXIT_OK;
   if (query !== undefined && canI.pair !== undefined && subject !== undefined) {
     const identity = identityOf(subject);

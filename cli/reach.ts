@@ -28,8 +28,8 @@ import {
   type CompiledPeer,
 } from "../policypack/analysis/network";
 import { oneOf, parseArgs, UsageError } from "./args";
-import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, type Io } from "./check";
-import { DEFAULT_MAX_FILE_BYTES, loadForAnalysis, maxFileBytesOption } from "./load";
+import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, readConfigOption, type Io } from "./check";
+import { DEFAULT_MAX_FILE_BYTES, loadForAnalysis, maxFileBytesOption, namespaceOption } from "./load";
 
 export const REACH_USAGE = `Usage: palisade reach [PATH…] [options]
 
@@ -50,6 +50,9 @@ Options:
   --node-cidr CIDR[,CIDR…]        where node addresses (hostNetwork pods) may lie (same default)
   --stand-in-pods                 give every declared namespace without workloads one stand-in pod
                                   group labelled as its tenant's pods (palisade.dev/tenant)
+  --config FILE                   the palisade config file (defaultNamespace, podTemplatePaths)
+  --namespace NS                  namespace of objects that set none (default: the config's,
+                                  else "default"): where \`kubectl apply -n NS\` puts them
   --max-file-size BYTES           refuse larger files (default: ${DEFAULT_MAX_FILE_BYTES})
 
 Exit status: 0 done, 1 --explain found the connection not allowed, 2 usage or input error.
@@ -82,7 +85,7 @@ function cidrList(value: string | undefined): string[] | undefined {
 export async function runReach(argv: readonly string[], io: Io): Promise<number> {
   const { rest, explain } = takeExplain(argv);
   const args = parseArgs(rest, {
-    values: ["--format", "--pod-cidr", "--node-cidr", "--max-file-size"],
+    values: ["--format", "--pod-cidr", "--node-cidr", "--max-file-size", "--config", "--namespace"],
     switches: ["--help", "-h", "--stand-in-pods"],
   });
   if (args.switches.has("--help") || args.switches.has("-h")) {
@@ -93,10 +96,15 @@ export async function runReach(argv: readonly string[], io: Io): Promise<number>
   const maxFileBytes = maxFileBytesOption(args.values.get("--max-file-size"));
   if (args.positional.length === 0) throw new UsageError("no input: give files, directories, or - for standard input");
   if (explain !== undefined && format === "mermaid") throw new UsageError("--explain prints text or json, not mermaid");
+  const namespaceFlag = namespaceOption("--namespace", args.values.get("--namespace"));
+  let config = readConfigOption(args.values.get("--config"), io);
+  if (config === undefined) return EXIT_INPUT;
+  if (namespaceFlag !== undefined) config = { ...config, defaultNamespace: namespaceFlag };
 
   const input = await loadForAnalysis(args.positional, {
     maxFileBytes,
     readStdin: io.readStdin,
+    podTemplatePaths: config.podTemplatePaths,
     shapeChecked: (item, pod) => item.kind === "NetworkPolicy" || item.kind === "Namespace" || pod !== undefined,
   });
   const { objects, errors } = input;
@@ -106,6 +114,7 @@ export async function runReach(argv: readonly string[], io: Io): Promise<number>
       podCidrs: cidrList(args.values.get("--pod-cidr")),
       nodeCidrs: cidrList(args.values.get("--node-cidr")),
       standInPods: args.switches.has("--stand-in-pods"),
+      stack: { defaultNamespace: config.defaultNamespace, podTemplatePaths: config.podTemplatePaths },
     });
   } catch (err) {
     if (err instanceof ReachInputError) throw new UsageError(err.message.replace(/^(pod|node)Cidrs/, "--$1-cidr"));

@@ -138,3 +138,30 @@ test("--help, and the summary as JSON for machines", async () => {
     permission: "create pods in every namespace",
   });
 });
+
+// A manifest without a namespace lands where `kubectl apply -n` puts it: the config says where,
+// as it does for palisade check, so a subject of such a RoleBinding is not reported in "default".
+test("--config: objects without a namespace land in the config's defaultNamespace", async () => {
+  const dir = path.join(ROOT, "test", "fixtures", "realistic", "gitops-controller");
+  const install = path.join(dir, "install.yaml");
+  const plain = await cli(["access", install, "--format", "json"]);
+  expect(plain.code).toBe(0);
+  expect((JSON.parse(plain.stdout) as { namespaces: string[] }).namespaces).toContain("default");
+  const r = await cli(["access", install, "--config", path.join(dir, "config.yaml"), "--format", "json"]);
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout) as { namespaces: string[] };
+  expect(out.namespaces).toEqual(["gitops"]);
+  const server = await cli([
+    "access",
+    install,
+    "--config",
+    path.join(dir, "config.yaml"),
+    "--subject",
+    "ServiceAccount:gitops/gitops-server",
+  ]);
+  expect(server.stdout).toContain("in namespace gitops:");
+  expect(server.stdout).toContain("RoleBinding/gitops/gitops-server → Role/gitops/gitops-server");
+  const missing = await cli(["access", install, "--config", path.join(dir, "nope.yaml")]);
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toMatch(/config error: .*nope\.yaml: no such file/);
+});

@@ -139,3 +139,16 @@ test("bad options exit 2", async () => {
   expect((await cli(["reach", SHOP, "--format", "svg"])).code).toBe(2);
   expect((await cli(["reach"])).code).toBe(2);
 });
+
+test("--namespace and --config place objects that set none, as kubectl apply -n would", async () => {
+  const dir = path.join(ROOT, "test", "fixtures", "realistic", "gitops-controller");
+  const install = path.join(dir, "install.yaml");
+  const rows = (stdout: string): string[] => stdout.split("\n").filter((l) => /^\d+ \S+\/gitops-server /.test(l));
+  expect(rows((await cli(["reach", install])).stdout)[0]).toMatch(/^\d+ default\/gitops-server /);
+  expect(rows((await cli(["reach", install, "--namespace", "gitops"])).stdout)[0]).toMatch(
+    /^\d+ gitops\/gitops-server /,
+  );
+  const viaConfig = await cli(["reach", install, "--config", path.join(dir, "config.yaml")]);
+  expect(rows(viaConfig.stdout)[0]).toMatch(/^\d+ gitops\/gitops-server /);
+  expect((await cli(["reach", install, "--namespace", "Bad_Name"])).code).toBe(2);
+});
