@@ -4,10 +4,10 @@
  * carries (system:serviceaccount:<ns>:<name>), its namespace defaulting to the binding's in a
  * RoleBinding and matching nobody in a ClusterRoleBinding without one. Other kinds match nobody.
  */
-import { roleRefOf, subjectsOf } from "../../controls/rbac/subjects";
+import { roleRefOf, serviceAccountNamespace, subjectsOf } from "../../controls/rbac/subjects";
 import type { StackIndex } from "../../engine/stack";
 import type { KubeObject } from "../../engine/types";
-import { serviceAccountUser, subjectKey, type SubjectRef } from "./types";
+import { serviceAccountUser, type SubjectRef } from "./types";
 
 export interface BindingEntry {
   readonly object: KubeObject;
@@ -59,7 +59,7 @@ export class BindingTable {
         if (s.kind === "User" || s.kind === "Group")
           subjects.push({ ref: { kind: s.kind, name: s.name }, path: s.path });
         else if (s.kind === "ServiceAccount") {
-          const ns = s.namespace ?? namespace;
+          const ns = serviceAccountNamespace(object, s, namespace);
           if (ns !== undefined)
             subjects.push({ ref: { kind: "ServiceAccount", name: s.name, namespace: ns }, path: s.path });
         }
@@ -117,5 +117,3 @@ export class BindingTable {
     return this.byKey.get(key) ?? [];
   }
 }
-
-export { subjectKey };

@@ -2,7 +2,6 @@
  * The access model of one object set: bindings indexed by identity, roles resolved once, and the
  * authorizer's decision for any request (`can`), with the chain behind every grant.
  */
-import { rulesOf } from "../../controls/rbac/rules";
 import { StackIndex, type StackIndexOptions } from "../../engine/stack";
 import type { KubeObject } from "../../engine/types";
 import { BindingTable, groupKey, userKey, type BindingEntry } from "./bindings";
@@ -78,8 +77,6 @@ export interface AccessModel {
   permissionsOf(subject: SubjectRef): readonly EffectivePermission[];
   /** The subjects (of `subjects`) the request is allowed for, each with its identity's decision. */
   whoCan(query: WhoCanQuery): readonly WhoCanAnswer[];
-  /** A subject as the authorizer sees its members. */
-  identityOf(subject: SubjectRef): Identity;
   /** Objects the model was built from, indexed. */
   readonly stack: StackIndex;
   /** Known subjects with where they come from. */
@@ -115,10 +112,6 @@ class Model implements AccessModel {
     this.known = discoverSubjects(this.stack, this.bindings);
     this.subjects = this.known.subjects;
     this.namespaces = this.known.namespaces;
-  }
-
-  identityOf(subject: SubjectRef): Identity {
-    return identityOf(subject);
   }
 
   roleOf(binding: BindingEntry): AccessRole | undefined {
@@ -254,15 +247,8 @@ export function buildAccessModel(
   return new Model(objects, options);
 }
 
-/** `rules[3]` of the role a grant names (for messages). */
-export function rulePath(grant: AccessGrant): string {
-  return `${grant.via ?? grant.role} rules[${grant.ruleIndex}]`;
-}
-
 /** `RoleBinding/ns/b → ClusterRole/edit (via ClusterRole/system:aggregate-to-edit) rules[3]`. */
 export function describeChain(grant: AccessGrant): string {
   const via = grant.via !== undefined ? ` (via ${grant.via})` : "";
   return `${grant.binding} → ${grant.role}${via} rules[${grant.ruleIndex}]`;
 }
-
-export { rulesOf };

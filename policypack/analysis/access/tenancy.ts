@@ -18,6 +18,7 @@
  * namespace of one tenant, as a NetworkPolicy peer that names the namespace does
  * (tenant-network-isolation), and only that namespace's owners can add ServiceAccounts to it.
  */
+import type { StackIndex } from "../../engine/stack";
 import type { KubeObject } from "../../engine/types";
 import { TENANT_LABEL } from "../network/endpoints";
 import type { BindingEntry } from "./bindings";
@@ -39,9 +40,9 @@ export interface TenantFinding {
 const BROAD_GROUPS = new Set([ALL_SERVICE_ACCOUNTS, AUTHENTICATED, UNAUTHENTICATED]);
 
 /** Namespace → tenant, from the Namespace objects' labels. */
-export function tenantsOf(model: AccessModel): Map<string, string> {
+export function tenantsOf(stack: StackIndex): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [name, object] of model.stack.namespaces) {
+  for (const [name, object] of stack.namespaces) {
     const tenant = object.metadata?.labels?.[TENANT_LABEL];
     if (typeof tenant === "string" && tenant !== "") out.set(name, tenant);
   }
@@ -119,7 +120,7 @@ function gainedIn(model: AccessModel, subject: SubjectRef, target: SubjectRef, n
 }
 
 export function tenantAccessFindings(model: AccessModel): TenantFinding[] {
-  const tenants = tenantsOf(model);
+  const tenants = tenantsOf(model.stack);
   if (new Set(tenants.values()).size < 2) return [];
   const byId = new Map(model.bindings.map((b) => [b.id, b]));
   const causes = new Map<string, { object: KubeObject; path?: string; what: string; pairs: string[] }>();
@@ -213,13 +214,12 @@ export function tenantAccessFindings(model: AccessModel): TenantFinding[] {
         const described = steps.map(step).join(" → ");
         const report = (where: string, gained: string): void => {
           if (entry === undefined) return;
+          const path = bindingPath(entry, first.grant?.subject ?? "");
           note(
             `esc\u0000${first.grant?.binding ?? ""}\u0000${first.permission}\u0000${where}`,
             {
               object: entry.object,
-              ...(bindingPath(entry, first.grant?.subject ?? "") !== undefined
-                ? { path: bindingPath(entry, first.grant?.subject ?? "") as string }
-                : {}),
+              ...(path !== undefined ? { path } : {}),
               what: `an escalation path: ${described}${gained}`,
             },
             `${who} → ${where}`,
