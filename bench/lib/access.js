@@ -10,6 +10,7 @@
  * log(time) on log(bindings).
  */
 const path = require("node:path");
+const { growthExponent, median } = require("./measure");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RBAC = "rbac.authorization.k8s.io";
@@ -88,20 +89,7 @@ function shared() {
   ];
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function slope(rows, key) {
-  const pts = rows.filter((r) => r[key] > 0).map((r) => [Math.log(r.bindings), Math.log(r[key])]);
-  if (pts.length < 2) return undefined;
-  const mx = pts.reduce((a, [x]) => a + x, 0) / pts.length;
-  const my = pts.reduce((a, [, y]) => a + y, 0) / pts.length;
-  const num = pts.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
-  const den = pts.reduce((a, [x]) => a + (x - mx) ** 2, 0);
-  return Math.round((num / den) * 100) / 100;
-}
+const slope = (rows, key) => growthExponent(rows.filter((r) => r[key] !== undefined).map((r) => [r.bindings, r[key]]));
 
 function setOf(bindings) {
   const namespaces = Math.max(2, Math.round(bindings / BINDINGS_PER_NAMESPACE));

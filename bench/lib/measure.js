@@ -69,4 +69,18 @@ function measure(command, { runs, warmup = 0, verify, ...options }) {
   };
 }
 
-module.exports = { measure, measureOnce, median };
+/**
+ * How time grows with size: the least-squares slope of log(time) on log(size) over [size, time]
+ * points with a positive time, to two decimals (1 is linear); undefined under two points.
+ */
+function growthExponent(points) {
+  const pts = points.filter(([, y]) => y > 0).map(([x, y]) => [Math.log(x), Math.log(y)]);
+  if (pts.length < 2) return undefined;
+  const mx = pts.reduce((a, [x]) => a + x, 0) / pts.length;
+  const my = pts.reduce((a, [, y]) => a + y, 0) / pts.length;
+  const num = pts.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const den = pts.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return Math.round((num / den) * 100) / 100;
+}
+
+module.exports = { measure, measureOnce, median, growthExponent };

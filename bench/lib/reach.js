@@ -6,6 +6,7 @@
  * how time grows; the exponent is the least-squares slope of log(time) on log(namespaces).
  */
 const path = require("node:path");
+const { growthExponent, median } = require("./measure");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WORKLOADS = 10;
@@ -97,11 +98,6 @@ function tenant(i, count) {
   return objects;
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 function benchReach({ sizes = [50, 100, 200, 500], runs = 3, log = () => {} } = {}) {
   const { buildReachModel, reachability } = require(path.join(ROOT, "dist", "policypack", "analysis", "network"));
   const { networkTenantIsolation } = require(
@@ -148,17 +144,11 @@ function benchReach({ sizes = [50, 100, 200, 500], runs = 3, log = () => {} } = 
       `  ${namespaces} namespaces × ${WORKLOADS} workloads × 5 policies (${row.objects} objects): reach ${row.ms} ms (${endpoints} endpoints, ${connections} connections); tenant-network-isolation ${row.controlMs} ms`,
     );
   }
-  // Least-squares slope of log(ms) on log(namespaces): 1 is linear growth.
-  const pts = rows.filter((r) => r.ms > 0).map((r) => [Math.log(r.namespaces), Math.log(r.ms)]);
-  let exponent;
-  if (pts.length > 1) {
-    const mx = pts.reduce((a, [x]) => a + x, 0) / pts.length;
-    const my = pts.reduce((a, [, y]) => a + y, 0) / pts.length;
-    const num = pts.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
-    const den = pts.reduce((a, [x]) => a + (x - mx) ** 2, 0);
-    exponent = Math.round((num / den) * 100) / 100;
-    log(`  time grows as namespaces^${exponent} (least squares over ${pts.length} sizes; 1 = linear)`);
-  }
+  const exponent = growthExponent(rows.map((r) => [r.namespaces, r.ms]));
+  if (exponent !== undefined)
+    log(
+      `  time grows as namespaces^${exponent} (least squares over ${rows.filter((r) => r.ms > 0).length} sizes; 1 = linear)`,
+    );
   return { rows, runs, exponent };
 }
 
