@@ -85,6 +85,9 @@ export interface AccessModel {
   roleOf(binding: BindingEntry): AccessRole | undefined;
 }
 
+/** A binding that applies to an identity, with the subject of it that matched. */
+type Hit = { readonly entry: BindingEntry; readonly subject: SubjectRef };
+
 class Model implements AccessModel {
   readonly stack: StackIndex;
   readonly subjects: readonly SubjectRef[];
@@ -124,16 +127,8 @@ class Model implements AccessModel {
   }
 
   /** The bindings that apply to an identity, in the order the authorizer visits them. */
-  private applying(identity: Identity): { entry: BindingEntry; subject: SubjectRef }[] {
-    const keys = [...(identity.user !== undefined ? [userKey(identity.user)] : []), ...identity.groups.map(groupKey)];
-    const seen = new Set<BindingEntry>();
-    const out: { entry: BindingEntry; subject: SubjectRef }[] = [];
-    for (const key of keys)
-      for (const hit of this.table.lookup(key)) {
-        if (seen.has(hit.entry)) continue;
-        seen.add(hit.entry);
-        out.push(hit);
-      }
+  private applying(identity: Identity): Hit[] {
+    const out = this.bindingsOf(identity, [(key) => this.table.lookup(key)]);
     // ClusterRoleBindings first, as the authorizer visits them, then RoleBindings; stable within.
     return out.sort((a, b) => (a.entry.kind === b.entry.kind ? 0 : a.entry.kind === "ClusterRoleBinding" ? -1 : 1));
   }
@@ -143,16 +138,22 @@ class Model implements AccessModel {
    * then the RoleBindings of the request's namespace (a RoleBinding grants only in its namespace,
    * whatever role it references; a cluster-wide request is never granted by one).
    */
-  private applyingTo(
-    identity: Identity,
-    namespace: string | undefined,
-  ): { entry: BindingEntry; subject: SubjectRef }[] {
+  private applyingTo(identity: Identity, namespace: string | undefined): Hit[] {
+    const scopes = namespace === undefined ? [undefined] : [undefined, namespace];
+    return this.bindingsOf(
+      identity,
+      scopes.map((ns) => (key: string) => this.table.lookupScoped(key, ns)),
+    );
+  }
+
+  /** Each binding once that one of the lookups finds for the identity's user or one of its groups, in lookup order. */
+  private bindingsOf(identity: Identity, lookups: readonly ((key: string) => readonly Hit[])[]): Hit[] {
     const keys = [...(identity.user !== undefined ? [userKey(identity.user)] : []), ...identity.groups.map(groupKey)];
     const seen = new Set<BindingEntry>();
-    const out: { entry: BindingEntry; subject: SubjectRef }[] = [];
-    for (const ns of namespace === undefined ? [undefined] : [undefined, namespace])
+    const out: Hit[] = [];
+    for (const lookup of lookups)
       for (const key of keys)
-        for (const hit of this.table.lookupScoped(key, ns)) {
+        for (const hit of lookup(key)) {
           if (seen.has(hit.entry)) continue;
           seen.add(hit.entry);
           out.push(hit);
